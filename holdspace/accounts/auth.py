@@ -1,0 +1,211 @@
+"""Log-in in two steps, two-factor devices, sessions and re-authentication.
+
+The log-in is a small state machine kept in the session:
+
+1. password accepted  -> session id rotated, ``PENDING`` holds the account id;
+   nobody is logged in yet, so no view that needs an account can be reached;
+2. code accepted (or first authenticator set up) -> session id rotated again
+   by Django's ``login()``, the device recorded by django-otp, timestamps set.
+
+A session ends after ``SESSION_IDLE_TIMEOUT`` without requests and after
+``SESSION_ABSOLUTE_TIMEOUT`` in all (see middleware.SessionLifetimeMiddleware).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.db import transaction
+from django.http import HttpRequest
+from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from holdspace.accounts.models import Session, User
+from holdspace.audit import services as audit
+
+log = logging.getLogger("holdspace.security")
+
+PENDING = "hs_pending_login"
+AUTH_AT = "hs_auth_at"
+SEEN_AT = "hs_seen_at"
+REAUTH_AT = "hs_reauth_at"
+NEW_BACKUP_CODES = "hs_new_backup_codes"
+
+BACKUP_CODE_COUNT = 10
+_TOTP_PATTERN = re.compile(r"^\d{6}$")
+_BACKUP_PATTERN = re.compile(r"^[a-z2-7]{8}$")
+
+
+def _now() -> float:
+    return time.time()
+
+
+def check_password(request: HttpRequest, username: str, password: str) -> User | None:
+    """The account for these credentials, or None. Goes through django-axes,
+    which counts failures per username + IP and may refuse early."""
+    user = authenticate(request, username=username, password=password)
+    return user if isinstance(user, User) else None
+
+
+def begin_second_factor(request: HttpRequest, user: User) -> None:
+    if request.user.is_authenticated:
+        logout(request)  # someone else's session in this browser ends first
+    request.session.cycle_key()
+    request.session[PENDING] = {"user": str(user.pk), "at": _now()}
+    log.info("login.password_ok user=%s", user.pk)
+
+
+def pending_user(request: HttpRequest) -> User | None:
+    """The account between password and code, if that step is still fresh."""
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    if _now() - float(pending.get("at", 0)) > settings.LOGIN_PENDING_TIMEOUT.total_seconds():
+        del request.session[PENDING]
+        return None
+    return User.objects.filter(pk=str(pending.get("user")), is_active=True).first()
+
+
+def complete_login(request: HttpRequest, user: User, device: Device) -> None:
+    request.session.pop(PENDING, None)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    otp_login(request, device)
+    now = _now()
+    request.session[AUTH_AT] = now
+    request.session[SEEN_AT] = now
+    request.session[REAUTH_AT] = now
+    if user.language:
+        request.session["_language"] = user.language
+    audit.log("account.logged_in", user=user, target=user)
+
+
+def confirmed_totp(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_two_factor(user: User) -> bool:
+    return confirmed_totp(user) is not None
+
+
+def normalize_code(code: str) -> str:
+    return re.sub(r"[\s-]", "", code).lower()
+
+
+def verify_code(user: User, code: str) -> tuple[Device | None, bool]:
+    """Check a TOTP code or a backup code. Returns (device, throttled).
+
+    Six digits go to the authenticator app's device, eight letters to the
+    backup codes, so a backup code never counts as a wrong TOTP code. Wrong
+    codes slow further attempts down (django-otp throttling); a code works
+    only once.
+    """
+    code = normalize_code(code)
+    if _TOTP_PATTERN.match(code):
+        model: type[Device] = TOTPDevice
+    elif _BACKUP_PATTERN.match(code):
+        model = StaticDevice
+    else:
+        return None, False
+    with transaction.atomic():
+        device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            return None, False
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            return None, True
+        if device.verify_token(code):
+            return device, False
+    return None, False
+
+
+def enrolment_device(user: User) -> TOTPDevice:
+    """The authenticator being set up: the same one until it is confirmed,
+    so reloading the page does not change the QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def confirm_authenticator(user: User, device: TOTPDevice, code: str) -> tuple[bool, bool]:
+    """Confirm a new authenticator with a code from it. Returns (ok, throttled).
+
+    On success it replaces any earlier authenticator of the account.
+    """
+    code = normalize_code(code)
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            return False, True
+        if not (_TOTP_PATTERN.match(code) and device.verify_token(code)):
+            return False, False
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.log("account.two_factor_set_up", user=user, target=user)
+    return True, False
+
+
+def new_backup_codes(user: User) -> list[str]:
+    """Replace the account's backup codes with fresh ones (shown once)."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        audit.log("account.backup_codes_created", user=user, target=user)
+    return codes
+
+
+def backup_codes_left(user: User) -> int:
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+def format_backup_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The secret as base32, for typing into an app or the demo credentials."""
+    return base64.b32encode(binascii.unhexlify(device.key)).decode("ascii")
+
+
+def totp_uri(device: TOTPDevice) -> str:
+    return str(device.config_url)
+
+
+def end_sessions(user: User, keep: str | None = None) -> int:
+    """End every session of ``user`` (except ``keep``, a session key)."""
+    sessions = Session.objects.filter(user=user)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    count, _ = sessions.delete()
+    return int(count)
+
+
+def mark_reauthenticated(request: HttpRequest) -> None:
+    request.session[REAUTH_AT] = _now()
+
+
+def recently_authenticated(request: HttpRequest) -> bool:
+    at = request.session.get(REAUTH_AT)
+    return isinstance(at, int | float) and _now() - at <= settings.REAUTH_WINDOW.total_seconds()
+
+
+def pop_new_backup_codes(request: HttpRequest) -> list[str]:
+    codes: Any = request.session.pop(NEW_BACKUP_CODES, None)
+    return [str(code) for code in codes] if isinstance(codes, list) else []
+
+
+def remember_new_backup_codes(request: HttpRequest, codes: list[str]) -> None:
+    request.session[NEW_BACKUP_CODES] = codes

@@ -1,0 +1,183 @@
+"""Account forms. Passwords are never sent back to the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.accounts.models import User, normalize_username, validate_username
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_username(self) -> str:
+        return normalize_username(self.cleaned_data["username"])
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The six digits your authenticator app shows now, or one of your backup codes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "inputmode": "text",
+            }
+        ),
+    )
+
+
+class EnrolForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your app"),
+        max_length=20,
+        help_text=_("Six digits. A new code appears every 30 seconds."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class NewPasswordMixin(forms.Form):
+    """Two password fields, checked against the password rules (S21)."""
+
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["new_password"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+
+    def password_user(self) -> User | None:
+        return self.user
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        first, second = cleaned.get("new_password"), cleaned.get("new_password_again")
+        if first and second and first != second:
+            self.add_error("new_password_again", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.password_user())
+            except forms.ValidationError as error:
+                self.add_error("new_password", error)
+        return cleaned
+
+
+class AcceptInvitationForm(NewPasswordMixin):
+    field_order = ["username", "new_password", "new_password_again"]
+
+    username = forms.CharField(
+        label=_("Choose a username"),
+        max_length=40,
+        help_text=_(
+            "You log in with it, and the people in your groups see it. It does not "
+            "need to be your real name."
+        ),
+        validators=[validate_username],
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+
+    def clean_username(self) -> str:
+        username = normalize_username(self.cleaned_data["username"])
+        if User.objects.filter(username=username).exists():
+            raise forms.ValidationError(
+                _("This username is taken. Please choose another one."), code="taken"
+            )
+        return username
+
+    def password_user(self) -> User | None:
+        # Lets the similarity rule compare the password with the chosen username.
+        return User(username=self.cleaned_data.get("username", ""))
+
+
+class SetPasswordForm(NewPasswordMixin):
+    pass
+
+
+class ChangePasswordForm(NewPasswordMixin):
+    field_order = ["current_password", "new_password", "new_password_again"]
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_current_password(self) -> str:
+        password = str(self.cleaned_data["current_password"])
+        if self.user is None or not self.user.check_password(password):
+            raise forms.ValidationError(
+                _("This is not your current password."), code="wrong_password"
+            )
+        return password
+
+
+class ConfirmPasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = str(self.cleaned_data["password"])
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+
+class InviteForm(forms.Form):
+    grants_instance_admin = forms.BooleanField(
+        label=_("This person also administers this Holdspace instance"),
+        required=False,
+        help_text=_(
+            "Administrators invite people and manage accounts. They cannot read any process."
+        ),
+    )
+
+
+class ResetForm(forms.Form):
+    resets_two_factor = forms.BooleanField(
+        label=_("They also lost their authenticator app and backup codes"),
+        required=False,
+        help_text=_("They will set up two-factor authentication again when they next log in."),
+    )

@@ -1,0 +1,48 @@
+"""Server-side session lifetime: 30 minutes idle, 12 hours in all (S25)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
+
+from holdspace.accounts.auth import AUTH_AT, SEEN_AT
+
+log = logging.getLogger("holdspace.security")
+
+# Refresh the "last seen" stamp at most this often, to spare session writes.
+SEEN_RESOLUTION = 30.0
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.user.is_authenticated:
+            self._enforce(request)
+        return self.get_response(request)
+
+    def _enforce(self, request: HttpRequest) -> None:
+        now = time.time()
+        auth_at = request.session.get(AUTH_AT)
+        seen_at = request.session.get(SEEN_AT)
+        if not isinstance(auth_at, int | float) or not isinstance(seen_at, int | float):
+            auth_at = seen_at = 0.0  # a session without stamps is not trusted
+        idle = now - seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+        total = now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+        if idle or total:
+            log.info("session.expired user=%s", request.user.pk)
+            logout(request)
+            messages.info(
+                request, _("You were logged out because the session ran out. Please log in again.")
+            )
+            return
+        if now - seen_at > SEEN_RESOLUTION:
+            request.session[SEEN_AT] = now

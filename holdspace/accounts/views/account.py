@@ -1,0 +1,166 @@
+"""Your account: password, two-factor, backup codes, sessions, re-authentication."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from holdspace.accounts import auth
+from holdspace.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm
+from holdspace.accounts.models import Session, User
+from holdspace.accounts.views.login import enrol_error, group_secret, qr_svg
+from holdspace.audit import services as audit
+from holdspace.lib.http import safe_next
+from holdspace.web.policy import View, signed_in
+
+log = logging.getLogger("holdspace.security")
+
+REAUTH_FAILURES = "hs_reauth_failures"
+REAUTH_MAX_FAILURES = 5
+
+
+def recent_password(view: View) -> View:
+    """Sensitive actions need the password confirmed within the last minutes (S26).
+
+    Use inside a policy decorator: ``@signed_in`` then ``@recent_password``.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not auth.recently_authenticated(request):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('hs-reauth')}?{query}")
+        return view(request, *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (guaranteed by @signed_in)
+    return user
+
+
+@require_GET
+@signed_in
+def account(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    other_sessions = (
+        Session.objects.filter(user=user).exclude(session_key=request.session.session_key).count()
+    )
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "backup_codes_left": auth.backup_codes_left(user),
+            "other_sessions": other_sessions,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def reauth(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ConfirmPasswordForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.pop(REAUTH_FAILURES, None)
+            auth.mark_reauthenticated(request)
+            return redirect(safe_next(request, reverse("hs-account")))
+        failures = int(request.session.get(REAUTH_FAILURES, 0)) + 1
+        request.session[REAUTH_FAILURES] = failures
+        log.info("reauth.failed user=%s", user.pk)
+        if failures >= REAUTH_MAX_FAILURES:
+            logout(request)
+            messages.warning(request, _("You were logged out after several wrong passwords."))
+            return redirect("hs-login")
+    return render(request, "accounts/reauth.html", {"form": form, "next": safe_next(request, "")})
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def change_password(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = ChangePasswordForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user.set_password(form.cleaned_data["new_password"])
+            user.save(update_fields=["password"])
+            audit.log("account.password_changed", user=user, target=user)
+        update_session_auth_hash(request, user)
+        ended = auth.end_sessions(user, keep=request.session.session_key)
+        auth.mark_reauthenticated(request)
+        messages.success(request, _("Your password is changed."))
+        if ended:
+            messages.info(request, _("You were logged out everywhere else."))
+        return redirect("hs-account")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+@recent_password
+def regenerate_backup_codes(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        auth.remember_new_backup_codes(request, auth.new_backup_codes(_user(request)))
+        return redirect("hs-backup-codes")
+    return render(request, "accounts/backup_codes_confirm.html")
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+@recent_password
+def replace_authenticator(request: HttpRequest) -> HttpResponse:
+    """Move two-factor to a new phone: the old app keeps working until the new
+    one is confirmed with a code."""
+    user = _user(request)
+    device = auth.enrolment_device(user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, throttled = auth.confirm_authenticator(user, device, form.cleaned_data["code"])
+        if ok:
+            messages.success(request, _("Your new authenticator app is set up."))
+            return redirect("hs-account")
+        form.add_error("code", enrol_error(throttled))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": group_secret(auth.totp_secret(device)),
+            "qr_url": reverse("hs-account-authenticator-qr"),
+            "first_time": False,
+        },
+    )
+
+
+@require_GET
+@signed_in
+@recent_password
+def replace_authenticator_qr(request: HttpRequest) -> HttpResponse:
+    return qr_svg(auth.totp_uri(auth.enrolment_device(_user(request))))
+
+
+@require_POST
+@signed_in
+def end_other_sessions(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    count = auth.end_sessions(user, keep=request.session.session_key)
+    audit.log("account.sessions_ended", user=user, target=user)
+    messages.success(
+        request,
+        _("You were logged out everywhere else.") if count else _("There were no other sessions."),
+    )
+    return redirect("hs-account")

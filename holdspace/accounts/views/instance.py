@@ -1,0 +1,142 @@
+"""Instance administration: invite people, reset and deactivate accounts.
+
+Administrators see accounts, never process data.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from holdspace.accounts import auth
+from holdspace.accounts.forms import InviteForm, ResetForm
+from holdspace.accounts.models import Invitation, User
+from holdspace.accounts.views.account import recent_password
+from holdspace.audit import services as audit
+from holdspace.web.policy import instance_admin
+
+
+def _account(account_id: UUID) -> User:
+    account = User.objects.filter(pk=account_id).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def _link_page(
+    request: HttpRequest, invitation: Invitation, token: str, url_name: str
+) -> HttpResponse:
+    """Show a new link once; it is not stored anywhere but in this response."""
+    link = request.build_absolute_uri(reverse(url_name, args=[token]))
+    return render(
+        request, "accounts/instance/link_created.html", {"invitation": invitation, "link": link}
+    )
+
+
+@require_GET
+@instance_admin
+def accounts(request: HttpRequest) -> HttpResponse:
+    users = list(User.objects.all())
+    with_two_factor = set(
+        TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
+    )
+    pending = Invitation.objects.usable().select_related("created_by")
+    return render(
+        request,
+        "accounts/instance/accounts.html",
+        {
+            "accounts": [(user, user.pk in with_two_factor) for user in users],
+            "pending": pending,
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@require_POST
+@instance_admin
+@recent_password
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return redirect("hs-instance-accounts")
+    with transaction.atomic():
+        invitation, token = Invitation.issue(
+            Invitation.Kind.ACCOUNT,
+            created_by=request.user,  # type: ignore[arg-type]
+            grants_instance_admin=form.cleaned_data["grants_instance_admin"],
+        )
+        audit.log("invitation.created", user=request.user, target=invitation)
+    return _link_page(request, invitation, token, "hs-invite")
+
+
+@require_POST
+@instance_admin
+def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    with transaction.atomic():
+        changed = (
+            Invitation.objects.usable().filter(pk=invitation_id).update(revoked_at=timezone.now())
+        )
+        if not changed:
+            raise Http404
+        audit.log("invitation.revoked", user=request.user)
+    messages.success(request, _("The link no longer works."))
+    return redirect("hs-instance-accounts")
+
+
+@require_http_methods(["GET", "POST"])
+@instance_admin
+@recent_password
+def reset_account(request: HttpRequest, account_id: UUID) -> HttpResponse:
+    account = _account(account_id)
+    form = ResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            invitation, token = Invitation.issue(
+                Invitation.Kind.RESET,
+                created_by=request.user,  # type: ignore[arg-type]
+                account=account,
+                resets_two_factor=form.cleaned_data["resets_two_factor"],
+            )
+            audit.log("account.reset_link_created", user=request.user, target=account)
+        return _link_page(request, invitation, token, "hs-reset-password")
+    return render(request, "accounts/instance/reset.html", {"account": account, "form": form})
+
+
+@require_POST
+@instance_admin
+@recent_password
+def set_active(request: HttpRequest, account_id: UUID, active: bool) -> HttpResponse:
+    account = _account(account_id)
+    if account.pk == request.user.pk:
+        messages.error(request, _("You cannot deactivate your own account."))
+        return redirect("hs-instance-accounts")
+    other_admins = User.objects.filter(is_instance_admin=True, is_active=True).exclude(
+        pk=account.pk
+    )
+    if not active and account.is_instance_admin and not other_admins.exists():
+        messages.error(request, _("This is the last active administrator."))
+        return redirect("hs-instance-accounts")
+    with transaction.atomic():
+        account.is_active = active
+        account.save(update_fields=["is_active"])
+        if not active:
+            auth.end_sessions(account)
+        audit.log(
+            "account.reactivated" if active else "account.deactivated",
+            user=request.user,
+            target=account,
+        )
+    messages.success(
+        request,
+        _("The account can log in again.") if active else _("The account can no longer log in."),
+    )
+    return redirect("hs-instance-accounts")

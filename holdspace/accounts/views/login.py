@@ -1,0 +1,189 @@
+"""Log-in (password, then code), first two-factor set-up, and log-out."""
+
+from __future__ import annotations
+
+import functools
+import io
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from holdspace.accounts import auth
+from holdspace.accounts.forms import CodeForm, EnrolForm, LoginForm
+from holdspace.accounts.models import User
+from holdspace.audit import services as audit
+from holdspace.lib.http import safe_next
+from holdspace.web.policy import declare, is_fully_signed_in, public, signed_in
+from holdspace.web.views import CLEAR_ON_LOGOUT
+
+log = logging.getLogger("holdspace.security")
+
+PendingView = Callable[..., HttpResponseBase]
+NEXT = "hs_login_next"
+
+
+def pending_login(view: PendingView) -> PendingView:
+    """Policy: between the password and the code step of a log-in.
+
+    The view receives the account as ``user``; without a fresh password
+    step the browser is sent back to the log-in page.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = auth.pending_user(request)
+        if user is None:
+            messages.info(request, _("Please log in again."))
+            return redirect("hs-login")
+        return view(request, user, *args, **kwargs)
+
+    return declare("pending_login")(wrapper)
+
+
+def _after_login(request: HttpRequest) -> str:
+    target = request.session.pop(NEXT, None)
+    return str(target) if target else reverse("hs-dashboard")
+
+
+@require_http_methods(["GET", "POST"])
+@public
+def login_view(request: HttpRequest) -> HttpResponse:
+    if is_fully_signed_in(request):
+        return redirect("hs-dashboard")
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = auth.check_password(
+            request, form.cleaned_data["username"], form.cleaned_data["password"]
+        )
+        if user is not None:
+            next_url = safe_next(request, "")
+            auth.begin_second_factor(request, user)
+            if next_url:
+                request.session[NEXT] = next_url
+            return redirect("hs-login-code" if auth.has_two_factor(user) else "hs-login-setup")
+        log.info("login.failed")
+        form.add_error(None, _("The username or password is not right. Please try again."))
+    return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
+
+
+def locked_out(
+    request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """What django-axes shows after too many wrong passwords from one place.
+
+    Identical for every username, known or not (S24).
+    """
+    log.warning("login.locked_out")
+    form = LoginForm()
+    return render(request, "accounts/login.html", {"form": form, "locked": True}, status=429)
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+    """Count failures per normalised username, so ``Alice`` and ``alice`` are one."""
+    from holdspace.accounts.models import normalize_username
+
+    raw = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return normalize_username(str(raw))
+
+
+@require_http_methods(["GET", "POST"])
+@pending_login
+def login_code(request: HttpRequest, user: User) -> HttpResponse:
+    if not auth.has_two_factor(user):
+        return redirect("hs-login-setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device, throttled = auth.verify_code(user, form.cleaned_data["code"])
+        if device is not None:
+            auth.complete_login(request, user, device)
+            return redirect(_after_login(request))
+        log.info("login.code_wrong user=%s throttled=%s", user.pk, throttled)
+        form.add_error(
+            "code",
+            _("Too many wrong codes. Please wait a minute, then try again.")
+            if throttled
+            else _("This code is not right or was already used. Please try again."),
+        )
+    return render(request, "accounts/login_code.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@pending_login
+def login_setup(request: HttpRequest, user: User) -> HttpResponse:
+    """First log-in: nothing else is shown until an authenticator is set up."""
+    if auth.has_two_factor(user):
+        return redirect("hs-login-code")
+    device = auth.enrolment_device(user)
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        ok, throttled = auth.confirm_authenticator(user, device, form.cleaned_data["code"])
+        if ok:
+            auth.remember_new_backup_codes(request, auth.new_backup_codes(user))
+            device.refresh_from_db()
+            auth.complete_login(request, user, device)
+            return redirect("hs-backup-codes")
+        form.add_error("code", enrol_error(throttled))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": group_secret(auth.totp_secret(device)),
+            "qr_url": reverse("hs-login-setup-qr"),
+            "first_time": True,
+        },
+    )
+
+
+def enrol_error(throttled: bool) -> str:
+    if throttled:
+        return _("Too many wrong codes. Please wait a minute, then try again.")
+    return _(
+        "This code is not right. Check that the time on your phone is correct and "
+        "type the code that is shown now."
+    )
+
+
+def group_secret(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_svg(uri: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    segno.make(uri, error="m").save(buffer, kind="svg", scale=6, border=2, xmldecl=True)
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+@pending_login
+def login_setup_qr(request: HttpRequest, user: User) -> HttpResponse:
+    return qr_svg(auth.totp_uri(auth.enrolment_device(user)))
+
+
+@require_GET
+@signed_in
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """The new backup codes, shown exactly once."""
+    codes = [auth.format_backup_code(code) for code in auth.pop_new_backup_codes(request)]
+    return render(request, "accounts/backup_codes.html", {"codes": codes})
+
+
+@require_POST
+@public
+def logout_view(request: HttpRequest) -> HttpResponse:
+    user = request.user if request.user.is_authenticated else None
+    if user is not None:
+        audit.log("account.logged_out", user=user, target=user)
+    logout(request)
+    response = render(request, "accounts/logged_out.html")
+    response["Clear-Site-Data"] = CLEAR_ON_LOGOUT
+    return response

@@ -1,0 +1,124 @@
+"""The demo: invented accounts (and, from later parts, an invented process).
+
+Demo passwords and two-factor secrets are derived from the instance's secret
+key, so `holdspace demo --credentials FILE` can write the same file again at
+any time without storing a password anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from holdspace.accounts import auth
+from holdspace.accounts.models import User
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    description: str
+    is_instance_admin: bool = False
+
+
+ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount(
+        "demo-admin",
+        "instance admin",
+        "Administers this instance: invites people, looks after accounts; sees no process.",
+        is_instance_admin=True,
+    ),
+    DemoAccount(
+        "demo-newcomer",
+        "account without a group",
+        "Has an account but belongs to no group yet, so sees no process.",
+    ),
+)
+
+
+class DemoError(Exception):
+    pass
+
+
+def _derive(purpose: str, username: str) -> bytes:
+    message = f"holdspace-demo:{purpose}:{username}".encode()
+    return hmac.new(settings.SECRET_KEY.encode("utf-8"), message, hashlib.sha256).digest()
+
+
+def demo_password(username: str) -> str:
+    letters = base64.b32encode(_derive("password", username)).decode("ascii").lower()[:20]
+    return "-".join(letters[i : i + 5] for i in range(0, 20, 5))
+
+
+def demo_totp_key(username: str) -> str:
+    return _derive("totp", username)[:20].hex()
+
+
+def demo_exists() -> bool:
+    return User.objects.filter(is_demo=True).exists()
+
+
+def database_is_empty() -> bool:
+    return not User.objects.exists()
+
+
+def build() -> None:
+    """Create the demo in one transaction: all of it, or nothing."""
+    with transaction.atomic():
+        for account in ACCOUNTS:
+            user = User.objects.create_user(
+                account.username,
+                demo_password(account.username),
+                is_demo=True,
+                is_instance_admin=account.is_instance_admin,
+            )
+            TOTPDevice.objects.create(
+                user=user, name="authenticator", key=demo_totp_key(user.username), confirmed=True
+            )
+            auth.new_backup_codes(user)
+
+
+def credentials() -> list[dict[str, Any]]:
+    """The log-ins of the demo accounts, checked against the database."""
+    users = {user.username: user for user in User.objects.filter(is_demo=True)}
+    rows = []
+    for account in ACCOUNTS:
+        user = users.get(account.username)
+        password = demo_password(account.username)
+        if user is None or not user.check_password(password):
+            raise DemoError(
+                f"The demo account {account.username!r} is missing or was created with "
+                "another secret key; start with an empty data directory."
+            )
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            raise DemoError(f"The demo account {account.username!r} has no authenticator.")
+        rows.append(
+            {
+                "username": account.username,
+                "password": password,
+                "totp_secret": auth.totp_secret(device),
+                "role": account.role,
+                "description": account.description,
+            }
+        )
+    return rows
+
+
+def current_code(username: str) -> str:
+    """The TOTP code a demo account's authenticator would show now."""
+    device = TOTPDevice.objects.filter(
+        user__username=username, user__is_demo=True, confirmed=True
+    ).first()
+    if device is None:
+        raise DemoError(f"{username!r} is not a demo account.")
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

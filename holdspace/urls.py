@@ -1,0 +1,13 @@
+"""All URLs. Every view declares an access policy (see holdspace.web.policy)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("holdspace.web.urls")),
+    path("", include("holdspace.accounts.urls")),
+]
+
+handler400 = "holdspace.web.views.bad_request"
+handler403 = "holdspace.web.views.permission_denied"
+handler404 = "holdspace.web.views.page_not_found"
+handler500 = "holdspace.web.views.server_error"
