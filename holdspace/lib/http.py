@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -36,3 +36,8 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     ):
         return target
     return fallback
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Form data for a POST (even an empty one), None for a GET: binds forms right."""
+    return request.POST if request.method == "POST" else None

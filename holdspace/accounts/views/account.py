@@ -21,7 +21,7 @@ from holdspace.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, En
 from holdspace.accounts.models import Session, User
 from holdspace.accounts.views.login import enrol_error, group_secret, qr_svg
 from holdspace.audit import services as audit
-from holdspace.lib.http import safe_next
+from holdspace.lib.http import posted, safe_next
 from holdspace.web.policy import View, signed_in
 
 log = logging.getLogger("holdspace.security")
@@ -73,7 +73,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @signed_in
 def reauth(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = ConfirmPasswordForm(request.POST or None, user=user)
+    form = ConfirmPasswordForm(posted(request), user=user)
     if request.method == "POST":
         if form.is_valid():
             request.session.pop(REAUTH_FAILURES, None)
@@ -93,7 +93,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
 @signed_in
 def change_password(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    form = ChangePasswordForm(request.POST or None, user=user)
+    form = ChangePasswordForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user.set_password(form.cleaned_data["new_password"])
@@ -127,7 +127,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     one is confirmed with a code."""
     user = _user(request)
     device = auth.enrolment_device(user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
         ok, throttled = auth.confirm_authenticator(user, device, form.cleaned_data["code"])
         if ok:

@@ -22,6 +22,7 @@ from holdspace.accounts.forms import InviteForm, ResetForm
 from holdspace.accounts.models import Invitation, User
 from holdspace.accounts.views.account import recent_password
 from holdspace.audit import services as audit
+from holdspace.lib.http import posted
 from holdspace.web.policy import instance_admin
 
 
@@ -97,7 +98,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse
 @recent_password
 def reset_account(request: HttpRequest, account_id: UUID) -> HttpResponse:
     account = _account(account_id)
-    form = ResetForm(request.POST or None)
+    form = ResetForm(posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             invitation, token = Invitation.issue(

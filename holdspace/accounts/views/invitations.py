@@ -16,6 +16,7 @@ from holdspace.accounts import auth
 from holdspace.accounts.forms import AcceptInvitationForm, SetPasswordForm
 from holdspace.accounts.models import Invitation, User
 from holdspace.audit import services as audit
+from holdspace.lib.http import posted
 from holdspace.web.policy import public
 
 
@@ -33,7 +34,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.find_usable(Invitation.Kind.ACCOUNT, token)
     if invitation is None:
         return link_unusable(request)
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             # Lock and re-check: two tabs must not both use one invitation.
@@ -60,7 +61,7 @@ def reset_password(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None or invitation.account is None:
         return link_unusable(request)
     user = invitation.account
-    form = SetPasswordForm(request.POST or None, user=user)
+    form = SetPasswordForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             locked = Invitation.objects.select_for_update().usable().filter(pk=invitation.pk)

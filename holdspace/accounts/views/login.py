@@ -21,7 +21,7 @@ from holdspace.accounts import auth
 from holdspace.accounts.forms import CodeForm, EnrolForm, LoginForm
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
-from holdspace.lib.http import safe_next
+from holdspace.lib.http import posted, safe_next
 from holdspace.web.policy import declare, is_fully_signed_in, public, signed_in
 from holdspace.web.views import CLEAR_ON_LOGOUT
 
@@ -59,7 +59,7 @@ def _after_login(request: HttpRequest) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if is_fully_signed_in(request):
         return redirect("hs-dashboard")
-    form = LoginForm(request.POST or None)
+    form = LoginForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = auth.check_password(
             request, form.cleaned_data["username"], form.cleaned_data["password"]
@@ -100,7 +100,7 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
 def login_code(request: HttpRequest, user: User) -> HttpResponse:
     if not auth.has_two_factor(user):
         return redirect("hs-login-setup")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device, throttled = auth.verify_code(user, form.cleaned_data["code"])
         if device is not None:
@@ -123,7 +123,7 @@ def login_setup(request: HttpRequest, user: User) -> HttpResponse:
     if auth.has_two_factor(user):
         return redirect("hs-login-code")
     device = auth.enrolment_device(user)
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
         ok, throttled = auth.confirm_authenticator(user, device, form.cleaned_data["code"])
         if ok:

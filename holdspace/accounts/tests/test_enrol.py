@@ -1,0 +1,88 @@
+"""First log-in: two-factor is set up before anything else is shown (S22)."""
+
+from __future__ import annotations
+
+import pytest
+import time_machine
+from django.test import Client
+from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from holdspace.accounts import auth
+from holdspace.accounts.models import User
+from holdspace.testing import PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def newcomer(client: Client) -> User:
+    user = make_user("bea", two_factor=False)
+    client.post("/login/", {"username": "bea", "password": PASSWORD})
+    return user
+
+
+def _code(device: TOTPDevice) -> str:
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0):06d}"
+
+
+def test_it_shows_a_qr_code_and_the_key(client: Client, newcomer: User) -> None:
+    response = client.get("/login/setup/")
+    device = TOTPDevice.objects.get(user=newcomer, confirmed=False)
+    key = auth.totp_secret(device)
+    assert response.status_code == 200
+    assert key[:4].encode() in response.content
+    qr = client.get("/login/setup/qr.svg")
+    assert qr["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in qr.content
+
+
+def test_reloading_keeps_the_same_key(client: Client, newcomer: User) -> None:
+    client.get("/login/setup/")
+    client.get("/login/setup/")
+    assert TOTPDevice.objects.filter(user=newcomer).count() == 1
+
+
+def test_nothing_else_is_reachable_before_setup(client: Client, newcomer: User) -> None:
+    for path in ("/dashboard/", "/account/", "/instance/", "/account/backup-codes/"):
+        assert client.get(path)["Location"].startswith("/login/?next=")
+
+
+def test_a_right_code_finishes_setup_and_shows_backup_codes_once(
+    client: Client, newcomer: User
+) -> None:
+    client.get("/login/setup/")
+    device = TOTPDevice.objects.get(user=newcomer)
+    response = client.post("/login/setup/", {"code": _code(device)})
+    assert response["Location"] == "/account/backup-codes/"
+    device.refresh_from_db()
+    assert device.confirmed
+    page = client.get("/account/backup-codes/")
+    codes = list(StaticToken.objects.filter(device__user=newcomer).values_list("token", flat=True))
+    assert len(codes) == auth.BACKUP_CODE_COUNT
+    assert all(auth.format_backup_code(code).encode() in page.content for code in codes)
+    again = client.get("/account/backup-codes/")
+    assert not any(auth.format_backup_code(code).encode() in again.content for code in codes)
+    assert b"already shown" in again.content
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_a_wrong_code_keeps_the_setup_open(client: Client, newcomer: User) -> None:
+    client.get("/login/setup/")
+    response = client.post("/login/setup/", {"code": "123456"})
+    assert response.status_code == 200
+    assert b"This code is not right" in response.content
+    assert not TOTPDevice.objects.filter(user=newcomer, confirmed=True).exists()
+    assert client.get("/dashboard/").status_code == 302
+
+
+def test_wrong_setup_codes_are_throttled(client: Client) -> None:
+    make_user("cleo", two_factor=False)
+    with time_machine.travel("2026-11-22 10:00:00", tick=False):
+        client.post("/login/", {"username": "cleo", "password": PASSWORD})
+        client.get("/login/setup/")
+        client.post("/login/setup/", {"code": "123456"})
+        device = TOTPDevice.objects.get(user__username="cleo")
+        response = client.post("/login/setup/", {"code": _code(device)})
+    assert b"Too many wrong codes" in response.content
