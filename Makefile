@@ -57,15 +57,14 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	HOLDSPACE_ENV=test HOLDSPACE_DATA_DIR=$$(mktemp -d) $(BIN)/mypy holdspace
 	HOLDSPACE_ENV=test HOLDSPACE_DATA_DIR=$$(mktemp -d) $(BIN)/holdspace makemigrations --check --dry-run
-	$(BIN)/python scripts/check_messages.py
+	$(BIN)/python -m holdspace.lib.catalogues check
 
 fmt: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 messages: $(VENV)/.dev
-	cd holdspace && HOLDSPACE_ENV=test HOLDSPACE_DATA_DIR=$$(mktemp -d) ../$(BIN)/holdspace makemessages --locale de --no-obsolete --no-location --ignore 'tests/*' --ignore 'testenv.py'
-	cd holdspace && HOLDSPACE_ENV=test HOLDSPACE_DATA_DIR=$$(mktemp -d) ../$(BIN)/holdspace compilemessages --locale de
+	$(BIN)/python -m holdspace.lib.catalogues update
 
 check: $(VENV)/.main
 	$(BIN)/holdspace check

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import secrets
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
@@ -54,3 +59,76 @@ _NONCE = re.compile(rb'nonce="[^"]+"')
 def normalised(content: bytes) -> bytes:
     """Page bytes without the parts that differ on every response."""
     return _NONCE.sub(b'nonce=""', _CSRF.sub(b'name="csrfmiddlewaretoken" value=""', content))
+
+
+SAMPLE_VALUES = {
+    "uuid": "00000000-0000-4000-8000-000000000000",
+    "str": "sample-token",
+    "int": "1",
+    "slug": "sample",
+    "path": "sample",
+}
+_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def routes() -> list[tuple[str, str]]:
+    """Every routed view of the project as (url name, example path).
+
+    Path arguments get harmless sample values (a UUID no object has, …).
+    """
+    from holdspace.web.checks import walk_patterns
+
+    result = []
+    for route, pattern in walk_patterns():
+        path = _CONVERTER.sub(lambda m: SAMPLE_VALUES[m.group(1) or "str"], route)
+        result.append((pattern.name or pattern.lookup_str, "/" + path))
+    return result
+
+
+def database_snapshot() -> dict[str, list[str]]:
+    """All rows of all tables except sessions and lockout counters, for
+    asserting that a request changed nothing."""
+    from django.db import connection
+
+    skip = {"accounts_session", "django_session"}
+    snapshot = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table in skip or table.startswith("axes_"):
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            snapshot[table] = sorted(repr(row) for row in cursor.fetchall())
+    return snapshot
+
+
+def run_holdspace(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `holdspace` command in a fresh process with only ``env`` set
+    (plus PATH), as an administrator would from a shell."""
+    base = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
+    if "DATABASE_URL" in os.environ and "DATABASE_URL" not in env:
+        base["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "holdspace.cli", *args],
+        env={**base, **env},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def production_env(data_dir: Path, **overrides: str) -> dict[str, str]:
+    """Environment variables for a minimal production configuration."""
+    secret_file = data_dir / "secret.txt"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(50))
+    return {
+        "HOLDSPACE_ENV": "production",
+        "HOLDSPACE_SECRET_KEY_FILE": str(secret_file),
+        "HOLDSPACE_ALLOWED_HOSTS": "holdspace.example.org",
+        "HOLDSPACE_DATA_DIR": str(data_dir),
+        **overrides,
+    }

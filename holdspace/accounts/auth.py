@@ -28,6 +28,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from holdspace.accounts.models import Session, User
 from holdspace.audit import services as audit
@@ -39,6 +40,7 @@ AUTH_AT = "hs_auth_at"
 SEEN_AT = "hs_seen_at"
 REAUTH_AT = "hs_reauth_at"
 NEW_BACKUP_CODES = "hs_new_backup_codes"
+ENROL_KEY = "hs_enrol_key"
 
 BACKUP_CODE_COUNT = 10
 _TOTP_PATTERN = re.compile(r"^\d{6}$")
@@ -60,6 +62,7 @@ def begin_second_factor(request: HttpRequest, user: User) -> None:
     if request.user.is_authenticated:
         logout(request)  # someone else's session in this browser ends first
     request.session.cycle_key()
+    request.session.pop(ENROL_KEY, None)
     request.session[PENDING] = {"user": str(user.pk), "at": _now()}
     log.info("login.password_ok user=%s", user.pk)
 
@@ -127,23 +130,35 @@ def verify_code(user: User, code: str) -> tuple[Device | None, bool]:
     return None, False
 
 
-def enrolment_device(user: User) -> TOTPDevice:
-    """The authenticator being set up: the same one until it is confirmed,
-    so reloading the page does not change the QR code."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-    return device
+def enrolment_key(request: HttpRequest) -> str:
+    """The secret of the authenticator being set up, kept in the session until
+    it is confirmed, so that reloading the page does not change the QR code
+    and looking at the page writes nothing to the database (S30)."""
+    key = request.session.get(ENROL_KEY)
+    if not isinstance(key, str):
+        key = random_hex(20)
+        request.session[ENROL_KEY] = key
+    return key
 
 
-def confirm_authenticator(user: User, device: TOTPDevice, code: str) -> tuple[bool, bool]:
+def enrolment_device(user: User, key: str) -> TOTPDevice:
+    """An unsaved device for the key being set up (for its secret and QR code)."""
+    return TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
+
+
+def confirm_authenticator(request: HttpRequest, user: User, code: str) -> tuple[bool, bool]:
     """Confirm a new authenticator with a code from it. Returns (ok, throttled).
 
-    On success it replaces any earlier authenticator of the account.
+    The first attempt stores the device unconfirmed, so that wrong codes are
+    throttled like at log-in. On success it replaces any earlier authenticator
+    of the account and the key leaves the session.
     """
+    key = enrolment_key(request)
     code = normalize_code(code)
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        device, _created = TOTPDevice.objects.select_for_update().get_or_create(
+            user=user, key=key, defaults={"name": "authenticator", "confirmed": False}
+        )
         allowed, _info = device.verify_is_allowed()
         if not allowed:
             return False, True
@@ -153,6 +168,7 @@ def confirm_authenticator(user: User, device: TOTPDevice, code: str) -> tuple[bo
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit.log("account.two_factor_set_up", user=user, target=user)
+    request.session.pop(ENROL_KEY, None)
     return True, False
 
 

@@ -18,7 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 T = TypeVar("T")
 
-#: Every variable name a helper was asked for, in the order first asked.
+#: Every variable read from the real environment, in the order first asked.
 READ: dict[str, None] = {}
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -34,7 +34,8 @@ class EnvError(ImproperlyConfigured):
 
 
 def _raw(name: str, environ: Mapping[str, str] | None) -> str | None:
-    READ.setdefault(name, None)
+    if environ is None:
+        READ.setdefault(name, None)
     value = (os.environ if environ is None else environ).get(name)
     if value is None or value.strip() == "":
         return None

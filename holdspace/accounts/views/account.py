@@ -126,10 +126,10 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     """Move two-factor to a new phone: the old app keeps working until the new
     one is confirmed with a code."""
     user = _user(request)
-    device = auth.enrolment_device(user)
+    device = auth.enrolment_device(user, auth.enrolment_key(request))
     form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        ok, throttled = auth.confirm_authenticator(user, device, form.cleaned_data["code"])
+        ok, throttled = auth.confirm_authenticator(request, user, form.cleaned_data["code"])
         if ok:
             messages.success(request, _("Your new authenticator app is set up."))
             return redirect("hs-account")
@@ -150,7 +150,8 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
 @signed_in
 @recent_password
 def replace_authenticator_qr(request: HttpRequest) -> HttpResponse:
-    return qr_svg(auth.totp_uri(auth.enrolment_device(_user(request))))
+    key = auth.enrolment_key(request)
+    return qr_svg(auth.totp_uri(auth.enrolment_device(_user(request), key)))
 
 
 @require_POST

@@ -122,14 +122,13 @@ def login_setup(request: HttpRequest, user: User) -> HttpResponse:
     """First log-in: nothing else is shown until an authenticator is set up."""
     if auth.has_two_factor(user):
         return redirect("hs-login-code")
-    device = auth.enrolment_device(user)
+    device = auth.enrolment_device(user, auth.enrolment_key(request))
     form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        ok, throttled = auth.confirm_authenticator(user, device, form.cleaned_data["code"])
+        ok, throttled = auth.confirm_authenticator(request, user, form.cleaned_data["code"])
         if ok:
             auth.remember_new_backup_codes(request, auth.new_backup_codes(user))
-            device.refresh_from_db()
-            auth.complete_login(request, user, device)
+            auth.complete_login(request, user, auth.confirmed_totp(user))
             return redirect("hs-backup-codes")
         form.add_error("code", enrol_error(throttled))
     return render(
@@ -166,7 +165,7 @@ def qr_svg(uri: str) -> HttpResponse:
 @require_GET
 @pending_login
 def login_setup_qr(request: HttpRequest, user: User) -> HttpResponse:
-    return qr_svg(auth.totp_uri(auth.enrolment_device(user)))
+    return qr_svg(auth.totp_uri(auth.enrolment_device(user, auth.enrolment_key(request))))
 
 
 @require_GET
