@@ -15,9 +15,10 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 
 class ContentFreeFormatter(logging.Formatter):
-    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:  # noqa: N802
+    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:
         kind, _value, trace = ei
         if kind is None:
             return ""
         frames = "".join(traceback.format_tb(trace)) if trace else ""
-        return f"Traceback (most recent call last):\n{frames}{kind.__module__}.{kind.__qualname__} (message withheld)"
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        return f"Traceback (most recent call last):\n{frames}{name} (message withheld)"

@@ -1,4 +1,4 @@
-"""Rules that hold for every URL of the project (S17, S28–S30)."""
+"""Rules that hold for every URL of the project (S17, S28 to S30)."""
 
 from __future__ import annotations
 
