@@ -1,0 +1,129 @@
+"""The quick exit in a real browser, with and without JavaScript (S33), and
+pages that the Content-Security-Policy never has to block (S28)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import LazySettings
+
+from holdspace.accounts.models import Session, User
+from holdspace.testing import PASSWORD, code_for, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def neutral(live_server: Any, settings: LazySettings) -> str:
+    # A page of our own stands in for the neutral site (no internet in tests).
+    settings.QUICK_EXIT_URL = f"{live_server.url}/healthz"
+    return str(settings.QUICK_EXIT_URL)
+
+
+@pytest.fixture
+def person(transactional_db: None) -> User:
+    return make_user("robin")
+
+
+@pytest.fixture
+def page_factory(browser: Any) -> Iterator[Any]:
+    contexts = []
+    problems: list[str] = []
+
+    def make(javascript: bool = True) -> Any:
+        context = browser.new_context(java_script_enabled=javascript)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on(
+            "response",
+            lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    # No CSP violation, no script error, no failed request on any page visited
+    # (the stand-in neutral page has no icon; the browser asks anyway).
+    failed_loads = "Failed to load resource"
+    assert [p for p in problems if "favicon.ico" not in p and failed_loads not in p] == []
+
+
+def _log_in(page: Any, live_server: Any, person: User) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("robin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code").fill(code_for(person))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+
+
+def _assert_gone(page: Any, live_server: Any, person: User, neutral: str) -> None:
+    page.wait_for_url(neutral)
+    assert not Session.objects.filter(user=person).exists()
+    page.go_back()
+    page.wait_for_load_state()
+    assert "/login/" in page.url
+    content = page.content()
+    assert "Your account" not in content and "Overview" not in content
+
+
+def test_the_button_leaves_and_back_shows_nothing_S33(
+    page_factory: Any, live_server: Any, person: User, neutral: str
+) -> None:
+    page = page_factory()
+    _log_in(page, live_server, person)
+    page.goto(f"{live_server.url}/account/")
+    page.evaluate("window.localStorage.setItem('draft', 'something private')")
+    page.get_by_role("button", name="Leave this site now").click()
+    _assert_gone(page, live_server, person, neutral)
+    assert page.evaluate("window.localStorage.getItem('draft')") is None
+
+
+def test_shift_three_times_leaves_S33(
+    page_factory: Any, live_server: Any, person: User, neutral: str
+) -> None:
+    page = page_factory()
+    _log_in(page, live_server, person)
+    page.goto(f"{live_server.url}/account/")
+    assert page.locator(".quick-exit__hint").is_visible()
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    _assert_gone(page, live_server, person, neutral)
+
+
+def test_typing_capitals_does_not_leave(
+    page_factory: Any, live_server: Any, person: User, neutral: str
+) -> None:
+    page = page_factory()
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").press_sequentially("A Bold Claim About Clear Days")
+    page.wait_for_timeout(300)
+    assert page.url == f"{live_server.url}/login/"
+
+
+def test_without_javascript_the_button_still_leaves_S33(
+    page_factory: Any, live_server: Any, person: User, neutral: str
+) -> None:
+    page = page_factory(javascript=False)
+    _log_in(page, live_server, person)
+    page.goto(f"{live_server.url}/account/")
+    page.get_by_role("button", name="Leave this site now").click()
+    _assert_gone(page, live_server, person, neutral)
+
+
+def test_the_quick_exit_is_the_first_thing_the_keyboard_reaches_S33(
+    page_factory: Any, live_server: Any, neutral: str
+) -> None:
+    page = page_factory()
+    page.goto(f"{live_server.url}/login/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "quick-exit__button"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
