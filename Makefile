@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip --quiet
 PYTEST_ARGS ?=
+# Holdspace itself, editable; setuptools' chatter goes to a log unless it fails.
+EDITABLE = $(PIP) install --no-deps --no-build-isolation --editable . >$(VENV)/editable.log 2>&1 || { cat $(VENV)/editable.log; exit 1; }
 
 .DEFAULT_GOAL := help
 .PHONY: help run test pytest test-postgres lint fmt messages check lock clean system-packages
@@ -27,13 +29,13 @@ $(BIN)/python:
 # Runtime dependencies only (make run).
 $(VENV)/.main: $(BIN)/python requirements/main.txt pyproject.toml
 	$(PIP) install --require-hashes --no-deps -r requirements/main.txt
-	$(PIP) install --no-deps --no-build-isolation --editable .
+	@$(EDITABLE)
 	@touch $@
 
 # Runtime and development dependencies (make test).
 $(VENV)/.dev: $(BIN)/python requirements/dev.txt pyproject.toml
 	$(PIP) install --require-hashes --no-deps -r requirements/dev.txt
-	$(PIP) install --no-deps --no-build-isolation --editable .
+	@$(EDITABLE)
 	@touch $@ $(VENV)/.main
 
 run: $(VENV)/.main

@@ -105,10 +105,10 @@ def run_holdspace(
     args: list[str], env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the `holdspace` command in a fresh process with only ``env`` set
-    (plus PATH), as an administrator would from a shell."""
+    (plus PATH), as an administrator would from a shell. Without a
+    DATABASE_URL in ``env`` it uses SQLite in the given data directory, never
+    the database the suite runs on."""
     base = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8"}
-    if "DATABASE_URL" in os.environ and "DATABASE_URL" not in env:
-        base["DATABASE_URL"] = os.environ["DATABASE_URL"]
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "holdspace.cli", *args],
         env={**base, **env},

@@ -80,10 +80,17 @@ def _compiled(mo: Path) -> dict[object, str]:
         return dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]
 
 
+MISSING_TOOLS = "GNU gettext (xgettext, msgfmt) is not installed: run `make system-packages`"
+
+
+def tools_missing() -> bool:
+    return shutil.which("xgettext") is None or shutil.which("msgfmt") is None
+
+
 def problems() -> list[str]:
     """Everything that is out of sync; an empty list means all is well."""
-    if shutil.which("xgettext") is None or shutil.which("msgfmt") is None:
-        return ["GNU gettext (xgettext, msgfmt) is not installed: run `make system-packages`"]
+    if tools_missing():
+        return [MISSING_TOOLS]
     found: list[str] = []
     with tempfile.TemporaryDirectory(prefix="holdspace-messages-") as temp:
         copy = Path(temp) / "holdspace"
@@ -129,6 +136,9 @@ def main(argv: list[str]) -> int:
     if argv == ["update"]:
         return update()
     if argv == ["check"]:
+        if tools_missing() and not os.environ.get("CI"):
+            sys.stderr.write(f"WARNING: {MISSING_TOOLS}; the catalogue check is SKIPPED.\n")
+            return 0
         found = problems()
         for problem in found:
             sys.stderr.write(f"{problem}\n")

@@ -137,3 +137,10 @@ def check_cookies(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
                 )
             )
     return messages
+
+
+@register(Tags.security, deploy=True)
+def check_csrf(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if "holdspace.web.csrf.CsrfViewMiddleware" not in settings.MIDDLEWARE:
+        return [Error("The CSRF middleware is not installed.", id="holdspace.E016")]
+    return []

@@ -130,4 +130,4 @@ def test_choosing_a_language_is_remembered_for_the_account(signed_in: Client, us
     assert response["Location"] == "/account/"
     user.refresh_from_db()
     assert user.language == "de"
-    assert b"Ihr Konto" in signed_in.get("/account/").content
+    assert b"Dein Konto" in signed_in.get("/account/").content

@@ -120,12 +120,6 @@ def set_active(request: HttpRequest, account_id: UUID, active: bool) -> HttpResp
     if account.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate your own account."))
         return redirect("hs-instance-accounts")
-    other_admins = User.objects.filter(is_instance_admin=True, is_active=True).exclude(
-        pk=account.pk
-    )
-    if not active and account.is_instance_admin and not other_admins.exists():
-        messages.error(request, _("This is the last active administrator."))
-        return redirect("hs-instance-accounts")
     with transaction.atomic():
         account.is_active = active
         account.save(update_fields=["is_active"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -24,7 +25,7 @@ def entries(user: User) -> list[Entry]:
     ]
 
 
-def _raw(sql: str, *params: object) -> None:
+def _raw(sql: str, *params: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

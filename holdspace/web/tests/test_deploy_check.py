@@ -74,3 +74,9 @@ def test_it_flags_weak_cookies_S34() -> None:
 def test_it_flags_disabled_code_throttling_S34() -> None:
     with override_settings(OTP_TOTP_THROTTLE_FACTOR=0):
         assert [m.id for m in checks.check_two_factor()] == ["holdspace.E014"]
+
+
+def test_it_fails_without_csrf_protection_S34() -> None:
+    middleware = [m for m in settings.MIDDLEWARE if "csrf" not in m]
+    with override_settings(MIDDLEWARE=middleware):
+        assert [m.id for m in checks.check_csrf()] == ["holdspace.E016"]
