@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> None:
     if not args or args[0] in ("-h", "--help", "help"):
         sys.stdout.write(usage())
         return
+    # Everything Holdspace writes (database, keys, backups) is for its owner only.
+    os.umask(0o077)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "holdspace.settings")
     from django.core.exceptions import ImproperlyConfigured
 

@@ -45,6 +45,12 @@ def test_the_embedded_default_generates_a_private_secret_once(tmp_path: Path) ->
     assert secret.read_text() == first
 
 
+def test_the_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert run_holdspace(["migrate"], {"HOLDSPACE_DATA_DIR": str(data)}).returncode == 0
+    assert stat.S_IMODE((data / "holdspace.sqlite3").stat().st_mode) == 0o600
+
+
 def test_secrets_can_come_from_a_file(tmp_path: Path) -> None:
     secret_file = tmp_path / "key"
     secret_file.write_text("from-a-file-" + "x" * 50 + "\n")

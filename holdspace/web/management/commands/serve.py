@@ -38,6 +38,8 @@ def gunicorn_options() -> dict[str, Any]:
         "limit_request_fields": 100,
         "forwarded_allow_ips": "127.0.0.1,::1" if settings.TRUSTED_PROXIES else "",
         "proc_name": "holdspace",
+        # Nothing outside the data directory: no control socket in $HOME.
+        "control_socket_disable": True,
     }
 
 
