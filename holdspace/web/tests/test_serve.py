@@ -1,0 +1,55 @@
+"""`holdspace prepare` and `holdspace serve`: what `make run` does, for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from holdspace.testing import run_holdspace
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_prepare_then_serve_shows_the_login_page(tmp_path: Path) -> None:
+    env = {"HOLDSPACE_DATA_DIR": str(tmp_path / "data"), "PORT": str(_free_port())}
+    prepared = run_holdspace(["prepare"], env)
+    assert prepared.returncode == 0, prepared.stderr
+    credentials = json.loads((tmp_path / "data" / "demo-credentials.json").read_text())
+    assert all(row["username"] in prepared.stdout for row in credentials["accounts"])
+    # A second run finds the demo and does not create another.
+    again = run_holdspace(["prepare"], env)
+    assert again.returncode == 0 and "Demo created" not in again.stdout
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "holdspace.cli", "serve"],
+        env={"PATH": os.environ["PATH"], **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        page = b""
+        for _ in range(100):
+            try:
+                url = f"http://127.0.0.1:{env['PORT']}/login/"
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    page = response.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert b"<h1>Log in</h1>" in page
+        assert b"This is a demonstration" in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
