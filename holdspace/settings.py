@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "holdspace.web",
     "holdspace.accounts",
     "holdspace.audit",
+    "holdspace.processes",
     "holdspace.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -8,6 +8,7 @@ import secrets
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,116 @@ def production_env(data_dir: Path, **overrides: str) -> dict[str, str]:
         "HOLDSPACE_DATA_DIR": str(data_dir),
         **overrides,
     }
+
+
+# A world of two processes, for access tests ---------------------------------
+
+
+@dataclass
+class World:
+    """Two processes with a group of every kind; in the first, a coordinator and a
+    member per group (the personas), parties linked to accounts, a note per
+    group, a note shared with every group, an open invitation per group."""
+
+    process: Any
+    other_process: Any
+    groups: dict[str, Any]
+    other_groups: dict[str, Any]
+    personas: dict[str, User]
+    memberships: dict[str, Any]
+    notes: dict[str, Any]
+    other_notes: dict[str, Any]
+    shared_note: Any
+    invitations: dict[str, Any]
+    other_invitations: dict[str, Any]
+
+
+GROUP_KINDS = ("support", "contact", "support_team", "supervision", "community", "custom")
+
+
+def _process_with_groups(name: str, prefix: str) -> tuple[Any, dict[str, Any]]:
+    from holdspace.processes.models import Group, Party, Process
+
+    process = Process.objects.create(name=name)
+    Party.objects.create(process=process, role=Party.Role.HARMED, pseudonym="A.")
+    Party.objects.create(process=process, role=Party.Role.HARMING, pseudonym="X")
+    groups = {
+        kind: Group.objects.create(process=process, kind=kind, name=f"{prefix} {kind} group")
+        for kind in GROUP_KINDS
+    }
+    return process, groups
+
+
+def _note(group: Any, author: User, title: str) -> Any:
+    from holdspace.processes.models import Note, Record, RecordAudience
+
+    note = Note.objects.create(
+        kind=Record.Kind.NOTE,
+        process=group.process,
+        author=author,
+        author_group=group,
+        title=title,
+        body=f"The body of {title}.",
+    )
+    RecordAudience.objects.create(record=note, group=group)
+    return note
+
+
+def build_world() -> World:
+    from holdspace.processes.models import GroupInvitation, Membership, Party, RecordAudience
+
+    process, groups = _process_with_groups("Process Willow", "Willow")
+    other_process, other_groups = _process_with_groups("Process Birch", "Birch")
+    personas: dict[str, User] = {}
+    memberships: dict[str, Any] = {}
+    for kind, group in groups.items():
+        for role in ("coordinator", "member"):
+            name = f"{kind}-{role}"
+            user = make_user(name.replace("_", "-"))
+            personas[name] = user
+            memberships[name] = Membership.objects.create(group=group, user=user, role=role)
+    for kind, group in other_groups.items():
+        Membership.objects.create(
+            group=group, user=make_user(f"birch-{kind.replace('_', '-')}"), role="coordinator"
+        )
+    personas["survivor"] = make_user("survivor")
+    personas["portal"] = make_user("portal")
+    Party.objects.filter(process=process, role=Party.Role.HARMED).update(
+        account=personas["survivor"]
+    )
+    Party.objects.filter(process=process, role=Party.Role.HARMING).update(
+        account=personas["portal"]
+    )
+    personas["admin"] = make_user("admin", is_instance_admin=True)
+    personas["outsider"] = make_user("outsider")
+    notes = {
+        kind: _note(g, personas[f"{kind}-member"], f"{kind} note") for kind, g in groups.items()
+    }
+    birch = {kind: g.memberships.get().user for kind, g in other_groups.items()}
+    other_notes = {
+        kind: _note(g, birch[kind], f"birch {kind} note") for kind, g in other_groups.items()
+    }
+    shared = _note(groups["support"], personas["support-member"], "shared note")
+    for kind in GROUP_KINDS[1:]:
+        RecordAudience.objects.create(record=shared, group=groups[kind])
+    invitations = {
+        kind: GroupInvitation.issue(g, created_by=personas[f"{kind}-coordinator"], role="member")[0]
+        for kind, g in groups.items()
+    }
+    other_invitations = {
+        kind: GroupInvitation.issue(g, created_by=birch[kind], role="member")[0]
+        for kind, g in other_groups.items()
+    }
+    return World(
+        process=process,
+        other_process=other_process,
+        groups=groups,
+        other_groups=other_groups,
+        personas=personas,
+        memberships=memberships,
+        notes=notes,
+        other_notes=other_notes,
+        shared_note=shared,
+        invitations=invitations,
+        other_invitations=other_invitations,
+    )

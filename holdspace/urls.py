@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("holdspace.web.urls")),
     path("", include("holdspace.accounts.urls")),
+    path("", include("holdspace.processes.urls")),
 ]
 
 handler400 = "holdspace.web.views.bad_request"

@@ -22,6 +22,8 @@ class Entry(models.Model):
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     process_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # The group whose space the change concerns, so coordinators see their part.
+    group_id = models.UUIDField(null=True, blank=True)
     details_digest = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

@@ -34,11 +34,15 @@ def entry_hash(
     previous: str,
     at: datetime,
     action: str,
-    process_id: uuid.UUID | None,
+    scope: tuple[uuid.UUID | None, uuid.UUID | None],
     digest: str,
 ) -> str:
+    """The entry's hash over everything it holds. ``scope`` is (process, group)."""
     stamp = at.astimezone(UTC).isoformat(timespec="microseconds")
-    material = "|".join((str(seq), previous, stamp, action, str(process_id or ""), digest))
+    process_id, group_id = scope
+    material = "|".join(
+        (str(seq), previous, stamp, action, str(process_id or ""), str(group_id or ""), digest)
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -54,6 +58,7 @@ def log(
     user: Any = None,
     target: models.Model | None = None,
     process_id: uuid.UUID | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> Entry:
     """Append an entry. ``action`` is a code like ``membership.removed``.
 
@@ -77,9 +82,10 @@ def log(
             target_type=target_type,
             target_id=target_id,
             process_id=process_id,
+            group_id=group_id,
             details_digest=digest,
             previous_hash=head.hash,
-            hash=entry_hash(seq, head.hash, at, action, process_id, digest),
+            hash=entry_hash(seq, head.hash, at, action, (process_id, group_id), digest),
         )
         head.seq, head.hash = seq, entry.hash
         head.save(update_fields=["seq", "hash"])
@@ -118,7 +124,7 @@ def verify() -> tuple[int, list[Problem]]:
             entry.previous_hash,
             entry.at,
             entry.action,
-            entry.process_id,
+            (entry.process_id, entry.group_id),
             entry.details_digest,
         )
         if recomputed != entry.hash:

@@ -4,7 +4,6 @@ from holdspace.web import views
 
 urlpatterns = [
     path("", views.home, name="hs-home"),
-    path("dashboard/", views.dashboard, name="hs-dashboard"),
     path("exit/", views.quick_exit, name="hs-quick-exit"),
     path("language/", views.set_language, name="hs-set-language"),
     path("healthz", views.healthz, name="hs-healthz"),

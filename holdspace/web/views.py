@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from holdspace.accounts.models import User
-from holdspace.web.policy import is_fully_signed_in, public, signed_in
+from holdspace.web.policy import is_fully_signed_in, public
 
 # What the browser is asked to forget when someone leaves in a hurry or logs out.
 CLEAR_ON_EXIT = '"cookies", "storage"'
@@ -26,12 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if is_fully_signed_in(request):
         return redirect("hs-dashboard")
     return redirect("hs-login")
-
-
-@require_GET
-@signed_in
-def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/dashboard.html")
 
 
 def leave_now(request: HttpRequest) -> HttpResponse:

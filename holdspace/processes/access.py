@@ -1,0 +1,296 @@
+"""The access core: the only door to process data (S14–S19).
+
+Every view that touches a process goes through these functions. They answer
+404 — exactly as for an id that does not exist — for anything the account
+may not see, and log the refusal without content (S20).
+
+The rules:
+
+- A *member* of a process holds an active membership in one of its groups.
+  A membership waiting for a coordinator's confirmation (a declared conflict
+  of interest in a contact group) grants nothing yet.
+- A group's page, members and invitations are for its members; managing the
+  group is for its coordinators.
+- A record is readable by the active members of the groups in its audience,
+  and — when addressed to them — by the accounts linked to the person who
+  caused harm or to the survivor.
+- A record is editable by its author while they are still in the author's
+  group, and by that group's coordinators.
+
+Views declare their policy with :func:`member_required` (any signed-in
+account; the object checks happen in the ``get_…_for_user`` helpers).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from holdspace.accounts.models import User
+from holdspace.audit.models import Entry
+from holdspace.processes.models import (
+    Group,
+    GroupInvitation,
+    Membership,
+    Party,
+    Process,
+    Record,
+    RecordAudience,
+    Responsibility,
+)
+from holdspace.web.policy import View, declare, log_denied, signed_in
+
+
+def member_required(view: View) -> View:
+    """Policy: a signed-in account; what it may see is decided per object by
+    the helpers below, which the view must call."""
+    return declare("process_member")(signed_in(view))
+
+
+def request_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def _deny(request: HttpRequest, reason: str, object_id: Any) -> Http404:
+    log_denied(request, reason, object_id)
+    return Http404()
+
+
+# Memberships and processes ------------------------------------------------
+
+
+def active_memberships(user: User) -> QuerySet[Membership]:
+    return Membership.objects.active().filter(user=user)
+
+
+def group_ids_for(user: User, process_id: uuid.UUID | None = None) -> set[uuid.UUID]:
+    memberships = active_memberships(user)
+    if process_id is not None:
+        memberships = memberships.filter(group__process_id=process_id)
+    return set(memberships.values_list("group_id", flat=True))
+
+
+def processes_for(user: User) -> QuerySet[Process]:
+    """The processes in which the account is an active member of a group."""
+    return Process.objects.filter(
+        Exists(Membership.objects.active().filter(user=user, group__process_id=OuterRef("pk")))
+    )
+
+
+def dashboard_memberships(user: User) -> QuerySet[Membership]:
+    """The account's current memberships, with group and process, for its overview."""
+    return (
+        Membership.objects.current()
+        .filter(user=user)
+        .select_related("group", "group__process")
+        .order_by("group__process__started_on", "group__created_at")
+    )
+
+
+def get_process_for_user(request: HttpRequest, process_id: uuid.UUID) -> Process:
+    """The process, if the account is an active member of one of its groups.
+
+    Raises Http404 otherwise (identical to a process that does not exist).
+    """
+    user = request_user(request)
+    process = processes_for(user).filter(pk=process_id).first()
+    if process is None:
+        raise _deny(request, "not_process_member", process_id)
+    return process
+
+
+def coordinated_group_ids(user: User, process: Process) -> set[uuid.UUID]:
+    return set(
+        active_memberships(user)
+        .filter(group__process=process, role=Membership.Role.COORDINATOR)
+        .values_list("group_id", flat=True)
+    )
+
+
+def get_coordinated_process_for_user(request: HttpRequest, process_id: uuid.UUID) -> Process:
+    """The process, if the account coordinates one of its groups; else 404."""
+    process = get_process_for_user(request, process_id)
+    if not coordinated_group_ids(request_user(request), process):
+        raise _deny(request, "not_process_coordinator", process_id)
+    return process
+
+
+# Groups ------------------------------------------------------------------
+
+
+def groups_of(process: Process) -> QuerySet[Group]:
+    """The groups of a process the account already may see (names and kinds
+    are known to every member of the process; their contents are not)."""
+    return Group.objects.filter(process=process)
+
+
+def get_group_for_user(
+    request: HttpRequest, group_id: uuid.UUID, *, coordinator: bool = False
+) -> tuple[Group, Membership]:
+    """The group and the account's active membership in it.
+
+    Raises Http404 unless the account is an active member — and, with
+    ``coordinator=True``, a coordinator — of that group.
+    """
+    user = request_user(request)
+    membership = (
+        active_memberships(user)
+        .filter(group_id=group_id)
+        .select_related("group", "group__process")
+        .first()
+    )
+    if membership is None:
+        raise _deny(request, "not_group_member", group_id)
+    if coordinator and not membership.is_coordinator:
+        raise _deny(request, "not_group_coordinator", group_id)
+    return membership.group, membership
+
+
+def members_of(group: Group) -> QuerySet[Membership]:
+    """Current memberships of a group the account belongs to."""
+    return (
+        Membership.objects.current()
+        .filter(group=group)
+        .select_related("user", "conflict_confirmed_by")
+    )
+
+
+def get_member_of_group(request: HttpRequest, group: Group, membership_id: uuid.UUID) -> Membership:
+    """Another current membership in ``group`` (already checked); else 404."""
+    membership = members_of(group).filter(pk=membership_id).first()
+    if membership is None:
+        raise _deny(request, "no_such_member", membership_id)
+    return membership
+
+
+def pending_invitations(group: Group) -> QuerySet[GroupInvitation]:
+    from django.utils import timezone
+
+    return GroupInvitation.objects.filter(
+        group=group, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
+def get_invitation_of_group(
+    request: HttpRequest, group: Group, invitation_id: uuid.UUID
+) -> GroupInvitation:
+    invitation = pending_invitations(group).filter(pk=invitation_id).first()
+    if invitation is None:
+        raise _deny(request, "no_such_invitation", invitation_id)
+    return invitation
+
+
+def responsibilities_of(process: Process) -> QuerySet[Responsibility]:
+    return Responsibility.objects.filter(process=process).select_related("group")
+
+
+def parties_of(process: Process) -> dict[str, Party]:
+    return {party.role: party for party in Party.objects.filter(process=process)}
+
+
+# Records -----------------------------------------------------------------
+
+
+def records_visible_to(user: User, process: Process) -> QuerySet[Record]:
+    """Every record of ``process`` the account may read, and nothing else."""
+    groups = group_ids_for(user, process.pk)
+    condition = Q(Exists(RecordAudience.objects.filter(record=OuterRef("pk"), group_id__in=groups)))
+    roles = set(Party.objects.filter(process=process, account=user).values_list("role", flat=True))
+    if Party.Role.HARMING in roles:
+        condition |= Q(to_harming_party=True)
+    if Party.Role.HARMED in roles:
+        condition |= Q(to_harmed_party=True)
+    if not groups and not roles:
+        return Record.objects.none()
+    return Record.objects.filter(process=process).filter(condition)
+
+
+TIMELINE_RELATED = (
+    "author",
+    "author_group",
+    "note",
+    "event",
+    "event__subject",
+    "event__other_group",
+)
+
+
+def timeline_for(
+    user: User, process: Process, *, kind: str | None = None, group_id: uuid.UUID | None = None
+) -> QuerySet[Record]:
+    """The process's chronology as this account may see it, newest first.
+
+    The query count does not depend on the number of records: one query for
+    the page, one for its audiences.
+    """
+    records = records_visible_to(user, process)
+    if kind:
+        records = records.filter(kind=kind)
+    if group_id:
+        records = records.filter(author_group_id=group_id)
+    return (
+        records.select_related(*TIMELINE_RELATED)
+        .prefetch_related("audience_groups")
+        .order_by("-occurred_on", "-created_at")
+    )
+
+
+def get_record_for_user(
+    request: HttpRequest, record_id: uuid.UUID, *, write: bool = False
+) -> Record:
+    """The record, if the account may read it (and, with ``write=True``, edit it).
+
+    Raises Http404 otherwise, identical to a record that does not exist.
+    """
+    user = request_user(request)
+    record = (
+        Record.objects.filter(pk=record_id)
+        .select_related("process", *TIMELINE_RELATED)
+        .prefetch_related("audience_groups")
+        .first()
+    )
+    if record is None or not records_visible_to(user, record.process).filter(pk=record.pk).exists():
+        raise _deny(request, "record_not_visible", record_id)
+    if write and not may_edit(user, record):
+        raise _deny(request, "record_not_editable", record_id)
+    return record
+
+
+def may_edit(user: User, record: Record) -> bool:
+    if record.kind == Record.Kind.EVENT:
+        return False  # written by Holdspace, never edited
+    membership = active_memberships(user).filter(group_id=record.author_group_id).first()
+    if membership is None:
+        return False
+    return record.author_id == user.pk or membership.is_coordinator
+
+
+def may_change_audience(user: User, record: Record) -> bool:
+    return may_edit(user, record)
+
+
+# The audit log ------------------------------------------------------------
+
+
+def audit_entries_for(process: Process, group_ids: set[uuid.UUID]) -> QuerySet[Entry]:
+    """Audit entries of the process about these groups, or about the process
+    as a whole; newest first."""
+    return (
+        Entry.objects.filter(process_id=process.pk)
+        .filter(Q(group_id__in=group_ids) | Q(group_id=None))
+        .order_by("-seq")
+    )
+
+
+def usernames_in(process: Process, group_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Usernames of everyone who is or was in these groups; others stay unnamed."""
+    rows = Membership.objects.filter(group_id__in=group_ids, group__process=process).values_list(
+        "user_id", "user__username"
+    )
+    return dict(rows)

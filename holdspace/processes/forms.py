@@ -1,0 +1,248 @@
+"""Forms for processes, groups, memberships and notes.
+
+Forms never query process data themselves: choices (groups of a process)
+come from the view, which got them through the access core.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.processes.models import Group, Membership, Process, Responsibility
+from holdspace.processes.terminology import HARMED_HELP, HARMING_HELP, HarmedTerm, HarmingTerm
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+COMMITMENT_HELP = _(
+    "Until when you can commit to this group. The groups in these processes ask for "
+    "a year or more; say honestly what you can give."
+)
+CAPACITY_HELP = _("For example: two evenings a month; not in August.")
+CONFLICT_HELP = _(
+    "Are you close to the people involved, for example a close friend of the person who "
+    "caused harm? Say so here. In a contact group, a coordinator has to confirm before "
+    "you take part. Leave empty if there is nothing to declare."
+)
+
+
+class VersionedForm(forms.Form):
+    """A form for an editable thing: carries the version it was opened at (S38)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ProcessForm(forms.Form):
+    name = forms.CharField(
+        label=_("Working name"),
+        max_length=200,
+        help_text=_(
+            "A pseudonym such as “Process X”. Never a real name: it appears on every "
+            "page of the process (but never in page titles or addresses)."
+        ),
+    )
+    started_on = forms.DateField(label=_("Started on"), widget=DATE_WIDGET)
+    harmed_term = forms.ChoiceField(
+        label=_("Words for the person who was harmed"),
+        choices=HarmedTerm.choices,
+        widget=forms.RadioSelect,
+        help_text=HARMED_HELP,
+    )
+    harming_term = forms.ChoiceField(
+        label=_("Words for the person who caused harm"),
+        choices=HarmingTerm.choices,
+        widget=forms.RadioSelect,
+        help_text=HARMING_HELP,
+    )
+
+
+class NewProcessForm(ProcessForm):
+    harmed_pseudonym = forms.CharField(
+        label=_("Pseudonym of the person who was harmed"),
+        max_length=100,
+        initial="A.",
+        help_text=_("How the groups refer to her or them. Not the real name."),
+    )
+    harming_pseudonym = forms.CharField(
+        label=_("Pseudonym of the person who caused harm"),
+        max_length=100,
+        initial="X",
+        help_text=_("How the groups refer to him or them, for example “X”."),
+    )
+    group_kind = forms.ChoiceField(
+        label=_("Your group"),
+        choices=Group.Kind.choices,
+        initial=Group.Kind.SUPPORT,
+        help_text=_("The group you start with. You will coordinate it; others join later."),
+    )
+    group_name = forms.CharField(
+        label=_("Name of your group"),
+        max_length=120,
+        initial=_("Support group"),
+    )
+    commitment_until = forms.DateField(
+        label=_("You are committed until"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=COMMITMENT_HELP,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["started_on"].initial = today
+        self.fields["commitment_until"].initial = today + datetime.timedelta(days=365)
+        self.fields["harmed_term"].initial = HarmedTerm.SURVIVOR
+        self.fields["harming_term"].initial = HarmingTerm.PERSON_WHO_CAUSED_HARM
+
+
+class EditProcessForm(VersionedForm, ProcessForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Process.Status.choices)
+
+
+class PartyForm(forms.Form):
+    pseudonym = forms.CharField(label=_("Pseudonym"), max_length=100)
+
+
+class GroupForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of group"), choices=Group.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What this group does, and what it does not do."),
+    )
+
+
+class EditGroupForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    purpose = forms.CharField(
+        label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role in the group"),
+        choices=Membership.Role.choices,
+        initial=Membership.Role.MEMBER,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("For whom"),
+        max_length=100,
+        required=False,
+        help_text=_("A short reminder for your group, such as an initial. Optional."),
+    )
+
+
+class MembershipForm(forms.Form):
+    commitment_until = forms.DateField(
+        label=_("Committed until"), required=False, widget=DATE_WIDGET, help_text=COMMITMENT_HELP
+    )
+    capacity_note = forms.CharField(
+        label=_("Time and capacity"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=CAPACITY_HELP,
+    )
+    conflict_of_interest = forms.CharField(
+        label=_("Conflict of interest"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=CONFLICT_HELP,
+    )
+
+    def clean_commitment_until(self) -> datetime.date | None:
+        value: datetime.date | None = self.cleaned_data["commitment_until"]
+        if value is not None and value < timezone.localdate():
+            raise forms.ValidationError(_("This date has passed. Choose a date from today on."))
+        return value
+
+
+class JoinForm(MembershipForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commitment_until"].initial = timezone.localdate() + datetime.timedelta(
+            days=365
+        )
+
+
+class EditMembershipForm(VersionedForm, MembershipForm):
+    pass
+
+
+class ConfirmConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the group accepts this"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Everyone in the group will read this reason next to the declaration."),
+    )
+
+
+class ResponsibilityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Task"), choices=Responsibility.Kind.choices)
+    group = forms.ModelChoiceField(label=_("Hand it to"), queryset=Group.objects.none())
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = groups
+        field.label_from_instance = lambda group: group.name  # type: ignore[method-assign]
+
+
+class NoteForm(forms.Form):
+    occurred_on = forms.DateField(
+        label=_("Date"),
+        widget=DATE_WIDGET,
+        help_text=_("When it happened, if that is not today."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Note"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+    def clean_occurred_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["occurred_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A note is about something that has happened."))
+        return value
+
+
+class EditNoteForm(VersionedForm, NoteForm):
+    pass
+
+
+class AudienceForm(forms.Form):
+    groups = forms.ModelMultipleChoiceField(
+        label=_("Groups who can read it"),
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    to_harming_party = forms.BooleanField(required=False)
+    to_harmed_party = forms.BooleanField(required=False)
+
+    def __init__(
+        self, *args: Any, groups: QuerySet[Group], process: Process, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["groups"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
+        field.queryset = groups
+        field.label_from_instance = lambda group: group.name  # type: ignore[method-assign]
+        terms = process.terms
+        self.fields["to_harming_party"].label = _("The %(term)s, in his or their portal") % {
+            "term": terms.harming
+        }
+        self.fields["to_harmed_party"].label = _("The %(term)s") % {"term": terms.harmed}

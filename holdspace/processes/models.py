@@ -1,0 +1,391 @@
+"""Processes, their groups and members, and the records of one chronology.
+
+Everything here is process data: views never query these models directly,
+only through `holdspace.processes.access` (S18).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from holdspace.accounts.models import User, hash_token
+from holdspace.processes.terminology import HarmedTerm, HarmingTerm, Terms
+
+
+class Process(models.Model):
+    """One accountability process, known by a pseudonymous working name."""
+
+    class Status(models.TextChoices):
+        INTAKE = "intake", pgettext_lazy("process status", "intake")
+        ACTIVE = "active", pgettext_lazy("process status", "active")
+        PAUSED = "paused", pgettext_lazy("process status", "paused")
+        CLOSED = "closed", pgettext_lazy("process status", "closed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("working name"), max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    # Values come with the intake and templates work.
+    harm_type = models.CharField(max_length=32, blank=True)
+    template = models.CharField(max_length=32, blank=True)
+    harmed_term = models.CharField(
+        max_length=32, choices=HarmedTerm.choices, default=HarmedTerm.SURVIVOR
+    )
+    harming_term = models.CharField(
+        max_length=32, choices=HarmingTerm.choices, default=HarmingTerm.PERSON_WHO_CAUSED_HARM
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"process {self.pk}"
+
+    @property
+    def terms(self) -> Terms:
+        return Terms(self.harmed_term, self.harming_term)
+
+
+class Party(models.Model):
+    """The survivor and the person who caused harm, by pseudonym.
+
+    An account can be linked later: the survivor's view, and the restricted
+    portal for the person who caused harm.
+    """
+
+    class Role(models.TextChoices):
+        HARMED = "harmed", _("person harmed")
+        HARMING = "harming", _("person who caused harm")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    pseudonym = models.CharField(_("pseudonym"), max_length=100)
+    account = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="parties"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["process", "role"], name="one_party_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} of {self.process_id}"
+
+
+class Group(models.Model):
+    """A group's own space inside a process."""
+
+    class Kind(models.TextChoices):
+        SUPPORT = "support", _("support group")
+        CONTACT = "contact", _("contact group")
+        SUPPORT_TEAM = "support_team", _("support team")
+        SUPERVISION = "supervision", _("supervision group")
+        COMMUNITY = "community", _("community group")
+        CUSTOM = "custom", _("other group")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="groups")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    purpose = models.TextField(_("purpose"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"group {self.pk}"
+
+
+def one_year_from_today() -> date:
+    return timezone.localdate() + timedelta(days=365)
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def current(self) -> MembershipQuerySet:
+        """Active or waiting for a coordinator's confirmation."""
+        return self.exclude(status=Membership.Status.ENDED)
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("coordinator")
+        MEMBER = "member", _("member")
+
+    class Status(models.TextChoices):
+        # Declared a conflict of interest in a contact group: no access until
+        # a coordinator confirms, with a reason the group can read.
+        PENDING = "pending", _("waiting for confirmation")
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+
+    class EndReason(models.TextChoices):
+        LEFT = "left", _("left the group")
+        REMOVED = "removed", _("was removed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField(default=timezone.localdate)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
+    commitment_until = models.DateField(_("committed until"), null=True, blank=True)
+    capacity_note = models.TextField(_("time and capacity"), blank=True)
+    conflict_of_interest = models.TextField(_("conflict of interest"), blank=True)
+    conflict_confirmed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    conflict_confirmation = models.TextField(_("reason for confirming"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["joined_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "user"],
+                condition=~models.Q(status="ended"),
+                name="one_current_membership_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"membership {self.pk}"
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == self.Role.COORDINATOR
+
+
+class GroupInvitation(models.Model):
+    """A single-use link into a group, for a new or an existing account."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    # For the coordinators' memory ("for R."), so nobody is invited twice.
+    note = models.CharField(_("for whom (only your group sees this)"), max_length=100, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # An account made with this link: a link makes at most one new account.
+    created_account = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"group invitation {self.pk}"
+
+    @classmethod
+    def issue(
+        cls, group: Group, *, created_by: User, role: str, note: str = ""
+    ) -> tuple[GroupInvitation, str]:
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            group=group,
+            role=role,
+            note=note,
+            token_hash=hash_token(token),
+            created_by=created_by,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+        return invitation, token
+
+    @classmethod
+    def find_usable(cls, token: str) -> GroupInvitation | None:
+        return (
+            cls.objects.filter(
+                token_hash=hash_token(token),
+                used_at=None,
+                revoked_at=None,
+                expires_at__gt=timezone.now(),
+            )
+            .select_related("group", "group__process")
+            .first()
+        )
+
+
+class Responsibility(models.Model):
+    """Which group carries which task; a hand-over moves a task to another group."""
+
+    class Kind(models.TextChoices):
+        SURVIVOR_SUPPORT = "survivor_support", _("supporting the person harmed")
+        DEMANDS = "demands", _("the letter and the demands")
+        CONTACT = "contact", _("contact with the person who caused harm")
+        SUPERVISION = "supervision", _("supervision and feedback")
+        WELLBEING = "wellbeing", _("support team for the person who caused harm")
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="responsibilities")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="responsibilities")
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "kind"], name="one_group_per_task")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.process_id}"
+
+
+# What a new group takes on, if nobody carries it yet.
+DEFAULT_RESPONSIBILITIES: dict[str, list[str]] = {
+    Group.Kind.SUPPORT: [Responsibility.Kind.SURVIVOR_SUPPORT, Responsibility.Kind.DEMANDS],
+    Group.Kind.CONTACT: [Responsibility.Kind.CONTACT],
+    Group.Kind.SUPERVISION: [Responsibility.Kind.SUPERVISION],
+    Group.Kind.SUPPORT_TEAM: [Responsibility.Kind.WELLBEING],
+}
+
+
+class Record(models.Model):
+    """The common base of everything on a process's chronology.
+
+    Who may read a record is its *audience*: groups of the process, plus
+    the person who caused harm (portal) and the survivor. By default only
+    the author's group. Every kind (note, event, and later contacts,
+    demands, decisions …) extends this model.
+    """
+
+    class Kind(models.TextChoices):
+        NOTE = "note", _("note")
+        EVENT = "event", _("event")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="records")
+    kind = models.CharField(max_length=16, choices=Kind.choices, editable=False)
+    author = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    audience_groups = models.ManyToManyField(
+        Group, through="RecordAudience", related_name="visible_records"
+    )
+    to_harming_party = models.BooleanField(default=False)
+    to_harmed_party = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-occurred_on", "-created_at"]
+        indexes = [models.Index(fields=["process", "-occurred_on", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+
+class RecordAudience(models.Model):
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="audience")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["record", "group"], name="group_once_per_audience")
+        ]
+        indexes = [models.Index(fields=["group", "record"])]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} reads {self.record_id}"
+
+
+class Revision(models.Model):
+    """A record as it was before an edit: nothing is silently overwritten."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    edited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    edited_at = models.DateTimeField(default=timezone.now)
+    # JSON of the content fields. A text column, not JSONField: SQLite's
+    # JSON_VALID check constraint is refused with trusted_schema=OFF.
+    content = models.TextField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.version} of {self.record_id}"
+
+    @property
+    def values(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.content)
+        return loaded
+
+
+class Note(Record):
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body = models.TextField(_("note"))
+
+    # The fields an edit may change, in the order a revision keeps them.
+    CONTENT_FIELDS = ("occurred_on", "title", "body")
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class Event(Record):
+    """Something that happened to the process itself (a hand-over, a member
+    joining), written by Holdspace. Rendered from its code and ids, so it
+    holds no text of its own."""
+
+    class Code(models.TextChoices):
+        PROCESS_CREATED = "process.created", _("process created")
+        GROUP_ADDED = "group.added", _("group added")
+        MEMBER_JOINED = "member.joined", _("member joined")
+        MEMBER_LEFT = "member.left", _("member left")
+        MEMBER_REMOVED = "member.removed", _("member removed")
+        COORDINATION_HANDED_OVER = "coordination.handed_over", _("coordination handed over")
+        RESPONSIBILITY_MOVED = "responsibility.moved", _("responsibility moved")
+
+    code = models.CharField(max_length=40, choices=Code.choices)
+    subject = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    other_group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responsibility = models.CharField(
+        max_length=32, choices=Responsibility.Kind.choices, blank=True
+    )
+
+    def __str__(self) -> str:
+        return f"event {self.code}"

@@ -1,0 +1,517 @@
+"""What people do with processes, groups and records.
+
+Each function is one atomic change: it checks the rules, changes the data,
+writes an audit entry and, where the chronology should show it, an event —
+all in one transaction, so a failure half-way leaves everything as before.
+Callers have already passed the access core; these functions enforce the
+rules that hold whoever calls them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.accounts import auth
+from holdspace.accounts.models import User
+from holdspace.audit import services as audit
+from holdspace.processes.models import (
+    DEFAULT_RESPONSIBILITIES,
+    Event,
+    Group,
+    GroupInvitation,
+    Membership,
+    Note,
+    Party,
+    Process,
+    Record,
+    RecordAudience,
+    Responsibility,
+    Revision,
+)
+
+
+class Refused(Exception):
+    """A rule stops the change; ``message`` tells the person why, kindly."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class EditConflict(Exception):
+    """Someone saved the record since this edit began; nothing was saved."""
+
+    def __init__(self, current: Record) -> None:
+        super().__init__("edit conflict")
+        self.current = current
+
+
+def _audit(action: str, *, by: User | None, target: Any, group: Group) -> None:
+    """An audit entry in the group's part of the process's log."""
+    audit.log(action, user=by, target=target, process_id=group.process_id, group_id=group.pk)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _event(
+    code: str,
+    *,
+    process: Process,
+    by: User | None,
+    group: Group,
+    audience: Iterable[Group],
+    subject: User | None = None,
+    other_group: Group | None = None,
+    responsibility: str = "",
+) -> Event:
+    event = Event.objects.create(
+        kind=Record.Kind.EVENT,
+        process=process,
+        author=by,
+        author_group=group,
+        code=code,
+        subject=subject,
+        other_group=other_group,
+        responsibility=responsibility,
+    )
+    set_audience(event, audience)
+    return event
+
+
+def set_audience(record: Record, groups: Iterable[Group]) -> None:
+    RecordAudience.objects.filter(record=record).delete()
+    RecordAudience.objects.bulk_create(
+        RecordAudience(record=record, group=group) for group in {g.pk: g for g in groups}.values()
+    )
+
+
+# Processes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewProcess:
+    name: str
+    started_on: datetime.date
+    harmed_term: str
+    harming_term: str
+    harmed_pseudonym: str
+    harming_pseudonym: str
+    group_kind: str
+    group_name: str
+    commitment_until: datetime.date | None
+
+
+def create_process(creator: User, data: NewProcess) -> Process:
+    """A new process; its creator coordinates its first group."""
+    with transaction.atomic():
+        process = Process.objects.create(
+            name=data.name,
+            started_on=data.started_on,
+            harmed_term=data.harmed_term,
+            harming_term=data.harming_term,
+        )
+        Party.objects.create(
+            process=process, role=Party.Role.HARMED, pseudonym=data.harmed_pseudonym
+        )
+        Party.objects.create(
+            process=process, role=Party.Role.HARMING, pseudonym=data.harming_pseudonym
+        )
+        group = Group.objects.create(process=process, kind=data.group_kind, name=data.group_name)
+        Membership.objects.create(
+            group=group,
+            user=creator,
+            role=Membership.Role.COORDINATOR,
+            commitment_until=data.commitment_until,
+        )
+        _take_default_responsibilities(group)
+        audit.log("process.created", user=creator, target=process, process_id=process.pk)
+        _event(
+            Event.Code.PROCESS_CREATED, process=process, by=creator, group=group, audience=[group]
+        )
+    return process
+
+
+def update_process(
+    process: Process,
+    *,
+    by: User,
+    expected_version: int,
+    changes: dict[str, Any],
+) -> Process:
+    with transaction.atomic():
+        updated = Process.objects.filter(pk=process.pk, version=expected_version).update(
+            version=F("version") + 1, **changes
+        )
+        if not updated:
+            raise Refused(
+                _("Someone else changed these settings meanwhile. Please look at them again.")
+            )
+        audit.log("process.updated", user=by, target=process, process_id=process.pk)
+    return Process.objects.get(pk=process.pk)
+
+
+def update_party(party: Party, *, by: User, pseudonym: str) -> None:
+    with transaction.atomic():
+        party.pseudonym = pseudonym
+        party.save(update_fields=["pseudonym"])
+        audit.log("party.updated", user=by, target=party, process_id=party.process_id)
+
+
+def _take_default_responsibilities(group: Group) -> None:
+    taken = set(
+        Responsibility.objects.filter(process_id=group.process_id).values_list("kind", flat=True)
+    )
+    Responsibility.objects.bulk_create(
+        Responsibility(process_id=group.process_id, kind=kind, group=group)
+        for kind in DEFAULT_RESPONSIBILITIES.get(group.kind, [])
+        if kind not in taken
+    )
+
+
+def add_group(process: Process, *, by: User, kind: str, name: str, purpose: str) -> Group:
+    """A new group; whoever adds it coordinates it until they hand over."""
+    with transaction.atomic():
+        group = Group.objects.create(process=process, kind=kind, name=name, purpose=purpose)
+        Membership.objects.create(group=group, user=by, role=Membership.Role.COORDINATOR)
+        _take_default_responsibilities(group)
+        _audit("group.added", by=by, target=group, group=group)
+        _event(
+            Event.Code.GROUP_ADDED,
+            process=process,
+            by=by,
+            group=group,
+            audience=Group.objects.filter(process=process),
+            other_group=group,
+        )
+    return group
+
+
+def update_group(group: Group, *, by: User, name: str, purpose: str) -> None:
+    with transaction.atomic():
+        group.name, group.purpose = name, purpose
+        group.save(update_fields=["name", "purpose"])
+        _audit("group.updated", by=by, target=group, group=group)
+
+
+def move_responsibility(process: Process, kind: str, *, to: Group, by: User) -> None:
+    """Hand a task over to another group of the process (e.g. contact with
+    the person who caused harm, from the support group to a new contact
+    group). Both groups see the hand-over on their chronology."""
+    if to.process_id != process.pk:
+        raise Refused(_("That group belongs to another process."))
+    with transaction.atomic():
+        current = (
+            Responsibility.objects.select_for_update().filter(process=process, kind=kind).first()
+        )
+        if current is not None and current.group_id == to.pk:
+            raise Refused(_("This group already carries that task."))
+        previous = current.group if current is not None else None
+        Responsibility.objects.update_or_create(process=process, kind=kind, defaults={"group": to})
+        _audit("responsibility.moved", by=by, target=to, group=to)
+        _event(
+            Event.Code.RESPONSIBILITY_MOVED,
+            process=process,
+            by=by,
+            group=to,
+            audience=[to] + ([previous] if previous else []),
+            other_group=previous,
+            responsibility=kind,
+        )
+
+
+# Memberships -------------------------------------------------------------
+
+
+def invite(group: Group, *, by: User, role: str, note: str) -> tuple[GroupInvitation, str]:
+    with transaction.atomic():
+        invitation, token = GroupInvitation.issue(group, created_by=by, role=role, note=note)
+        _audit("group_invitation.created", by=by, target=invitation, group=group)
+    return invitation, token
+
+
+def revoke_invitation(invitation: GroupInvitation, *, by: User) -> None:
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        _audit("group_invitation.revoked", by=by, target=invitation, group=invitation.group)
+
+
+def needs_confirmation(group: Group, conflict_of_interest: str) -> bool:
+    """In a contact group, a declared conflict of interest (e.g. being a close
+    friend of the person who caused harm) needs a coordinator's confirmation."""
+    return group.kind == Group.Kind.CONTACT and bool(conflict_of_interest.strip())
+
+
+def join(
+    token: str,
+    user: User,
+    *,
+    commitment_until: datetime.date | None,
+    capacity_note: str,
+    conflict_of_interest: str,
+) -> Membership:
+    """Use an invitation. Raises Refused if it is no longer usable or the
+    account already belongs to the group (the invitation stays unused)."""
+    with transaction.atomic():
+        invitation = GroupInvitation.find_usable(token)
+        if invitation is None:
+            raise Refused(_("This invitation cannot be used any more."))
+        invitation = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.used_at is not None:
+            raise Refused(_("This invitation cannot be used any more."))
+        group = invitation.group
+        if Membership.objects.current().filter(group=group, user=user).exists():
+            raise Refused(_("You are already in this group. The invitation was not used."))
+        pending = needs_confirmation(group, conflict_of_interest)
+        membership = Membership.objects.create(
+            group=group,
+            user=user,
+            role=invitation.role,
+            status=Membership.Status.PENDING if pending else Membership.Status.ACTIVE,
+            commitment_until=commitment_until,
+            capacity_note=capacity_note,
+            conflict_of_interest=conflict_of_interest,
+        )
+        invitation.used_at, invitation.used_by = timezone.now(), user
+        invitation.save(update_fields=["used_at", "used_by"])
+        _audit("membership.added", by=user, target=membership, group=group)
+        if not pending:
+            _member_event(Event.Code.MEMBER_JOINED, membership, by=user)
+    return membership
+
+
+def _member_event(code: str, membership: Membership, *, by: User) -> None:
+    group = membership.group
+    _event(
+        code,
+        process=group.process,
+        by=by,
+        group=group,
+        audience=[group],
+        subject=membership.user,
+    )
+
+
+def confirm_conflict(membership: Membership, *, by: User, reason: str) -> None:
+    """A coordinator lets a member with a declared conflict of interest in."""
+    if membership.user_id == by.pk:
+        raise Refused(_("Another coordinator has to confirm your own declaration."))
+    if membership.status != Membership.Status.PENDING:
+        raise Refused(_("This membership does not wait for a confirmation."))
+    with transaction.atomic():
+        membership.status = Membership.Status.ACTIVE
+        membership.conflict_confirmed_by = by
+        membership.conflict_confirmation = reason
+        membership.save(update_fields=["status", "conflict_confirmed_by", "conflict_confirmation"])
+        _audit("membership.conflict_confirmed", by=by, target=membership, group=membership.group)
+        _member_event(Event.Code.MEMBER_JOINED, membership, by=by)
+
+
+def update_membership(
+    membership: Membership,
+    *,
+    by: User,
+    expected_version: int,
+    commitment_until: datetime.date | None,
+    capacity_note: str,
+    conflict_of_interest: str,
+) -> str:
+    """Change one's own commitment, capacity or declaration. A new or changed
+    declaration in a contact group needs a coordinator's confirmation again."""
+    declared = conflict_of_interest.strip() != membership.conflict_of_interest.strip()
+    reconfirm = declared and needs_confirmation(membership.group, conflict_of_interest)
+    if reconfirm and not _other_coordinators(membership).exists():
+        raise Refused(
+            _(
+                "Another coordinator has to confirm this declaration, and there is none. "
+                "Make someone else coordinator first."
+            )
+        )
+    changes: dict[str, Any] = {
+        "commitment_until": commitment_until,
+        "capacity_note": capacity_note,
+        "conflict_of_interest": conflict_of_interest,
+    }
+    if declared:
+        changes.update(conflict_confirmed_by=None, conflict_confirmation="")
+    if reconfirm:
+        changes["status"] = Membership.Status.PENDING
+    with transaction.atomic():
+        updated = Membership.objects.filter(pk=membership.pk, version=expected_version).update(
+            version=F("version") + 1, **changes
+        )
+        if not updated:
+            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        _audit("membership.updated", by=by, target=membership, group=membership.group)
+    return str(changes.get("status", membership.status))
+
+
+def _other_coordinators(membership: Membership) -> Any:
+    return (
+        Membership.objects.active()
+        .filter(group_id=membership.group_id, role=Membership.Role.COORDINATOR)
+        .exclude(pk=membership.pk)
+    )
+
+
+def _end(membership: Membership, reason: str) -> None:
+    membership.status = Membership.Status.ENDED
+    membership.ended_on = _today()
+    membership.end_reason = reason
+    membership.save(update_fields=["status", "ended_on", "end_reason"])
+
+
+def leave(membership: Membership, *, by: User) -> None:
+    group = membership.group
+    others = Membership.objects.current().filter(group=group).exclude(pk=membership.pk)
+    if not others.exists():
+        raise Refused(
+            _("You are the only member. A group cannot be left empty; invite someone first.")
+        )
+    if membership.is_coordinator and not _other_coordinators(membership).exists():
+        raise Refused(_("You are the only coordinator. Hand coordination to someone first."))
+    with transaction.atomic():
+        _end(membership, Membership.EndReason.LEFT)
+        _audit("membership.left", by=by, target=membership, group=group)
+        _member_event(Event.Code.MEMBER_LEFT, membership, by=by)
+
+
+def remove_member(membership: Membership, *, by: User) -> None:
+    """End someone's membership. Their sessions end too, so the removal takes
+    effect on their very next request, wherever they are logged in."""
+    if membership.user_id == by.pk:
+        raise Refused(_("To leave the group yourself, use “Leave this group”."))
+    if membership.is_coordinator and not _other_coordinators(membership).exists():
+        raise Refused(_("This is the group's only coordinator."))
+    group = membership.group
+    with transaction.atomic():
+        _end(membership, Membership.EndReason.REMOVED)
+        auth.end_sessions(membership.user)
+        _audit("membership.removed", by=by, target=membership, group=group)
+        _member_event(Event.Code.MEMBER_REMOVED, membership, by=by)
+
+
+def make_coordinator(membership: Membership, *, by: User, step_down: Membership | None) -> None:
+    """Make a member coordinator; with ``step_down`` (the caller's own
+    membership) this is a hand-over: the caller becomes a member."""
+    if membership.status != Membership.Status.ACTIVE:
+        raise Refused(_("Only an active member can coordinate."))
+    if membership.is_coordinator and step_down is None:
+        raise Refused(_("This person already coordinates the group."))
+    with transaction.atomic():
+        membership.role = Membership.Role.COORDINATOR
+        membership.save(update_fields=["role"])
+        if step_down is not None and step_down.pk != membership.pk:
+            step_down.role = Membership.Role.MEMBER
+            step_down.save(update_fields=["role"])
+        action = (
+            "membership.coordination_handed_over" if step_down else "membership.made_coordinator"
+        )
+        _audit(action, by=by, target=membership, group=membership.group)
+        _member_event(Event.Code.COORDINATION_HANDED_OVER, membership, by=by)
+
+
+# Records -----------------------------------------------------------------
+
+
+def write_note(
+    *,
+    author: User,
+    group: Group,
+    occurred_on: datetime.date,
+    title: str,
+    body: str,
+) -> Note:
+    """A note for the author's group only (widening is a separate, explicit step)."""
+    with transaction.atomic():
+        note = Note.objects.create(
+            kind=Record.Kind.NOTE,
+            process_id=group.process_id,
+            author=author,
+            author_group=group,
+            occurred_on=occurred_on,
+            title=title,
+            body=body,
+        )
+        set_audience(note, [group])
+        _audit("note.created", by=author, target=note, group=group)
+    return note
+
+
+def _snapshot(record: Record, fields: Iterable[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in fields:
+        value = getattr(record, field)
+        values[field] = value.isoformat() if isinstance(value, datetime.date) else value
+    return values
+
+
+def edit_record(
+    record: Record, *, by: User, expected_version: int, changes: dict[str, Any]
+) -> None:
+    """Save an edit if nobody saved in between (S38); keep the old version.
+
+    Raises EditConflict with the record as it is now, and saves nothing,
+    when ``expected_version`` is not the current version.
+    """
+    fields: tuple[str, ...] = getattr(type(record), "CONTENT_FIELDS", ())
+    with transaction.atomic():
+        locked = type(record).objects.select_for_update().get(pk=record.pk)
+        if locked.version != expected_version:
+            raise EditConflict(locked)
+        Revision.objects.create(
+            record=locked,
+            version=locked.version,
+            edited_by=by,
+            content=json.dumps(_snapshot(locked, fields)),
+        )
+        for field, value in changes.items():
+            if field not in fields:
+                raise ValueError(f"{field} cannot be edited")
+            setattr(locked, field, value)
+        locked.version = expected_version + 1
+        locked.updated_at = timezone.now()
+        locked.save(update_fields=[*changes, "version", "updated_at"])
+        _audit(f"{record.kind}.edited", by=by, target=locked, group=record.author_group)
+
+
+def change_audience(
+    record: Record,
+    *,
+    by: User,
+    groups: Iterable[Group],
+    to_harming_party: bool,
+    to_harmed_party: bool,
+) -> None:
+    """Who may read a record. The author's group always keeps it; every
+    group must belong to the record's process. Widening is audited as such."""
+    chosen = {group.pk: group for group in groups}
+    if any(group.process_id != record.process_id for group in chosen.values()):
+        raise Refused(_("A record can only be shared with groups of its own process."))
+    chosen[record.author_group_id] = record.author_group
+    with transaction.atomic():
+        before = set(
+            RecordAudience.objects.filter(record=record).values_list("group_id", flat=True)
+        )
+        widened = (
+            bool(set(chosen) - before)
+            or (to_harming_party and not record.to_harming_party)
+            or (to_harmed_party and not record.to_harmed_party)
+        )
+        set_audience(record, chosen.values())
+        Record.objects.filter(pk=record.pk).update(
+            to_harming_party=to_harming_party, to_harmed_party=to_harmed_party
+        )
+        action = "record.audience_widened" if widened else "record.audience_narrowed"
+        _audit(action, by=by, target=record, group=record.author_group)

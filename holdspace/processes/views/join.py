@@ -1,0 +1,91 @@
+"""Joining a group with an invitation link, with an existing or a new account."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from holdspace.accounts import auth
+from holdspace.accounts.forms import AcceptInvitationForm
+from holdspace.accounts.models import User
+from holdspace.accounts.views.invitations import link_unusable
+from holdspace.accounts.views.login import NEXT
+from holdspace.audit import services as audit
+from holdspace.lib.http import posted
+from holdspace.processes import services
+from holdspace.processes.forms import JoinForm
+from holdspace.processes.models import GroupInvitation, Membership
+from holdspace.processes.views.groups import PENDING_MESSAGE
+from holdspace.web.policy import is_fully_signed_in, public
+
+
+@require_http_methods(["GET", "POST"])
+@public
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitation link. Signed in: confirm and join. Otherwise: log in
+    or create an account first, then come back here."""
+    invitation = GroupInvitation.find_usable(token)
+    if invitation is None:
+        return link_unusable(request)
+    group = invitation.group
+    if not is_fully_signed_in(request):
+        return render(
+            request,
+            "processes/join_start.html",
+            {
+                "group": group,
+                "here": reverse("hs-join", args=[token]),
+                "can_create_account": invitation.created_account_id is None,
+                "token": token,
+            },
+        )
+    form = JoinForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        assert isinstance(user, User)  # noqa: S101  (signed in)
+        try:
+            membership = services.join(token, user, **form.cleaned_data)
+        except services.Refused as refusal:
+            messages.error(request, str(refusal.message))
+            return redirect("hs-dashboard")
+        if membership.status == Membership.Status.PENDING:
+            messages.info(request, PENDING_MESSAGE)
+            return redirect("hs-dashboard")
+        messages.success(request, _("Welcome to the group."))
+        return redirect("hs-group", group.pk)
+    return render(
+        request,
+        "processes/join.html",
+        {"group": group, "invitation": invitation, "form": form, "terms": group.process.terms},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@public
+def join_new_account(request: HttpRequest, token: str) -> HttpResponse:
+    """Create an account with a group invitation, then set up two-factor and
+    come back to join. A link creates at most one account."""
+    invitation = GroupInvitation.find_usable(token)
+    if invitation is None or invitation.created_account_id is not None:
+        return link_unusable(request)
+    form = AcceptInvitationForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            locked = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+            if locked.created_account_id is not None:
+                return link_unusable(request)
+            user = User.objects.create_user(
+                form.cleaned_data["username"], form.cleaned_data["new_password"]
+            )
+            locked.created_account = user
+            locked.save(update_fields=["created_account"])
+            audit.log("account.created", user=user, target=user)
+        auth.begin_second_factor(request, user)
+        request.session[NEXT] = reverse("hs-join", args=[token])
+        return redirect("hs-login-setup")
+    return render(request, "processes/join_new_account.html", {"form": form})

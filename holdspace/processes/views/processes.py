@@ -1,0 +1,221 @@
+"""Your processes; a process's overview, chronology, settings and audit log."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from holdspace.audit.labels import describe
+from holdspace.lib.http import posted
+from holdspace.processes import access, services
+from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
+from holdspace.processes.models import Membership, Party, Record, Responsibility
+
+TIMELINE_PAGE_SIZE = 25
+
+
+@require_GET
+@access.member_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = access.request_user(request)
+    by_process: dict[UUID, list[Membership]] = {}
+    processes = {}
+    for membership in access.dashboard_memberships(user):
+        process = membership.group.process
+        processes[process.pk] = process
+        by_process.setdefault(process.pk, []).append(membership)
+    entries = [
+        (processes[pk], memberships, any(m.status == Membership.Status.ACTIVE for m in memberships))
+        for pk, memberships in by_process.items()
+    ]
+    return render(request, "processes/dashboard.html", {"entries": entries})
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def process_new(request: HttpRequest) -> HttpResponse:
+    form = NewProcessForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        process = services.create_process(
+            access.request_user(request), services.NewProcess(**form.cleaned_data)
+        )
+        messages.success(request, _("The process is created. You coordinate its first group."))
+        return redirect("hs-process", process.pk)
+    return render(request, "processes/process_new.html", {"form": form})
+
+
+@require_GET
+@access.member_required
+def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    process = access.get_process_for_user(request, process_id)
+    user = access.request_user(request)
+    mine = access.group_ids_for(user, process.pk)
+    groups = list(access.groups_of(process))
+    recent = list(access.timeline_for(user, process)[:5])
+    return render(
+        request,
+        "processes/process_detail.html",
+        {
+            "process": process,
+            "terms": process.terms,
+            "parties": access.parties_of(process),
+            "groups": [(group, group.pk in mine) for group in groups],
+            "my_groups": [group for group in groups if group.pk in mine],
+            "responsibilities": access.responsibilities_of(process),
+            "is_coordinator": bool(access.coordinated_group_ids(user, process)),
+            "recent": recent,
+        },
+    )
+
+
+@require_GET
+@access.member_required
+def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    process = access.get_process_for_user(request, process_id)
+    user = access.request_user(request)
+    groups = list(access.groups_of(process))
+    kind = request.GET.get("kind") or None
+    if kind not in dict(Record.Kind.choices):
+        kind = None
+    group_id = _uuid_or_none(request.GET.get("group"))
+    if group_id not in {group.pk for group in groups}:
+        group_id = None
+    records = access.timeline_for(user, process, kind=kind, group_id=group_id)
+    page = Paginator(records, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "processes/timeline.html",
+        {
+            "process": process,
+            "terms": process.terms,
+            "page": page,
+            "groups": groups,
+            "kinds": Record.Kind.choices,
+            "kind": kind,
+            "group_id": group_id,
+            "writable_groups": [
+                g for g in groups if g.pk in access.group_ids_for(user, process.pk)
+            ],
+        },
+    )
+
+
+def _uuid_or_none(value: str | None) -> UUID | None:
+    try:
+        return UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def process_edit(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    process = access.get_coordinated_process_for_user(request, process_id)
+    initial = {
+        "name": process.name,
+        "started_on": process.started_on,
+        "harmed_term": process.harmed_term,
+        "harming_term": process.harming_term,
+        "status": process.status,
+        "version": process.version,
+    }
+    form = EditProcessForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        try:
+            services.update_process(
+                process,
+                by=access.request_user(request),
+                expected_version=form.cleaned_data["version"],
+                changes=changes,
+            )
+        except services.Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The process settings are saved."))
+            return redirect("hs-process", process.pk)
+    return render(request, "processes/process_edit.html", {"process": process, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpResponse:
+    process = access.get_coordinated_process_for_user(request, process_id)
+    party = access.parties_of(process).get(role)
+    if party is None or role not in dict(Party.Role.choices):
+        raise Http404
+    form = PartyForm(posted(request), initial={"pseudonym": party.pseudonym})
+    if request.method == "POST" and form.is_valid():
+        services.update_party(
+            party, by=access.request_user(request), pseudonym=form.cleaned_data["pseudonym"]
+        )
+        messages.success(request, _("The pseudonym is saved."))
+        return redirect("hs-process", process.pk)
+    return render(
+        request,
+        "processes/party_edit.html",
+        {"process": process, "terms": process.terms, "party": party, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def responsibilities(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    """Hand a task over to another group (for example contact, to a new contact group)."""
+    process = access.get_coordinated_process_for_user(request, process_id)
+    user = access.request_user(request)
+    current = {r.kind: r for r in access.responsibilities_of(process)}
+    coordinated = access.coordinated_group_ids(user, process)
+    form = ResponsibilityForm(posted(request), groups=access.groups_of(process))
+    if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        holder = current.get(kind)
+        # Only the group that carries a task hands it over; an unassigned task
+        # can be taken by any coordinator.
+        if holder is not None and holder.group_id not in coordinated:
+            form.add_error("kind", _("Only the group that carries this task can hand it over."))
+        else:
+            try:
+                services.move_responsibility(process, kind, to=form.cleaned_data["group"], by=user)
+            except services.Refused as refusal:
+                form.add_error("group", refusal.message)
+            else:
+                messages.success(request, _("The task is handed over."))
+                return redirect("hs-process", process.pk)
+    rows = [(kind, label, current.get(kind)) for kind, label in Responsibility.Kind.choices]
+    return render(
+        request,
+        "processes/responsibilities.html",
+        {"process": process, "rows": rows, "form": form},
+    )
+
+
+@require_GET
+@access.member_required
+def audit_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    """The process's audit entries concerning the groups this account coordinates."""
+    process = access.get_coordinated_process_for_user(request, process_id)
+    user = access.request_user(request)
+    coordinated = access.coordinated_group_ids(user, process)
+    entries = access.audit_entries_for(process, coordinated)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    names = access.usernames_in(process, coordinated)
+    groups = {group.pk: group for group in access.groups_of(process)}
+    rows = [
+        (
+            entry,
+            describe(entry.action),
+            names.get(entry.actor_id) if entry.actor_id else None,
+            groups.get(entry.group_id) if entry.group_id else None,
+        )
+        for entry in page
+    ]
+    return render(
+        request, "processes/audit_log.html", {"process": process, "page": page, "rows": rows}
+    )

@@ -1,0 +1,129 @@
+"""Records on the chronology: write, read, edit (with conflicts), share, history."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from holdspace.lib.http import posted
+from holdspace.processes import access, services
+from holdspace.processes.forms import AudienceForm, EditNoteForm, NoteForm
+from holdspace.processes.models import Note
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
+    group, _mine = access.get_group_for_user(request, group_id)
+    form = NoteForm(posted(request), initial={"occurred_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        note = services.write_note(
+            author=access.request_user(request), group=group, **form.cleaned_data
+        )
+        messages.success(request, _("The note is saved. Only your group can read it."))
+        return redirect("hs-record", note.pk)
+    return render(request, "processes/note_form.html", {"group": group, "form": form})
+
+
+@require_GET
+@access.member_required
+def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    record = access.get_record_for_user(request, record_id)
+    user = access.request_user(request)
+    return render(
+        request,
+        "processes/record_detail.html",
+        {
+            "record": record,
+            "process": record.process,
+            "terms": record.process.terms,
+            "may_edit": access.may_edit(user, record),
+            "revisions": record.revisions.count(),
+        },
+    )
+
+
+def _note_initial(note: Note) -> dict[str, Any]:
+    return {
+        "occurred_on": note.occurred_on,
+        "title": note.title,
+        "body": note.body,
+        "version": note.version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def note_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    record = access.get_record_for_user(request, record_id, write=True)
+    note = record.note
+    form = EditNoteForm(posted(request), initial=_note_initial(note))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        expected = data.pop("version")
+        try:
+            services.edit_record(
+                note, by=access.request_user(request), expected_version=expected, changes=data
+            )
+        except services.EditConflict as conflict:
+            # Nothing is lost: both versions are shown, the form keeps what was typed.
+            current = conflict.current
+            form = EditNoteForm(initial={**data, "version": current.version})
+            return render(
+                request,
+                "processes/edit_conflict.html",
+                {"record": record, "current": current, "mine": data, "form": form},
+                status=409,
+            )
+        messages.success(request, _("Your changes are saved. The earlier version is kept."))
+        return redirect("hs-record", note.pk)
+    return render(request, "processes/note_form.html", {"record": record, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    """Who can read a record. Widening it is an explicit, audited step."""
+    record = access.get_record_for_user(request, record_id, write=True)
+    process = record.process
+    groups = access.groups_of(process).exclude(pk=record.author_group_id)
+    initial = {
+        "groups": [g for g in record.audience_groups.all() if g.pk != record.author_group_id],
+        "to_harming_party": record.to_harming_party,
+        "to_harmed_party": record.to_harmed_party,
+    }
+    form = AudienceForm(posted(request), initial=initial, groups=groups, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_audience(
+                record,
+                by=access.request_user(request),
+                groups=form.cleaned_data["groups"],
+                to_harming_party=form.cleaned_data["to_harming_party"],
+                to_harmed_party=form.cleaned_data["to_harmed_party"],
+            )
+        except services.Refused as refusal:
+            form.add_error("groups", refusal.message)
+        else:
+            messages.success(request, _("Saved: the people chosen can now read it."))
+            return redirect("hs-record", record.pk)
+    return render(
+        request,
+        "processes/audience.html",
+        {"record": record, "form": form, "terms": process.terms},
+    )
+
+
+@require_GET
+@access.member_required
+def history(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    record = access.get_record_for_user(request, record_id)
+    revisions = record.revisions.select_related("edited_by")
+    return render(request, "processes/history.html", {"record": record, "revisions": revisions})

@@ -1,0 +1,299 @@
+"""The authorization matrix (S14, S15): every URL × every role × {own group,
+other group of the same process, other process, missing id}.
+
+Every URL pattern of the project must have an entry here (S14). Expected
+outcomes come from an oracle that knows the world by construction (which
+persona is in which group), not from the access core under test. Refusals
+must be 404 and look exactly like the 404 for an id that does not exist (S15).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from holdspace.accounts.models import Invitation
+from holdspace.testing import GROUP_KINDS, World, build_world, normalised, routes, sign_in
+
+pytestmark = pytest.mark.django_db
+
+MISSING = uuid.UUID("00000000-0000-4000-8000-000000000000")
+GET, POST = ("GET",), ("POST",)
+BOTH = ("GET", "POST")
+
+PERSONAS = [f"{kind}-{role}" for kind in GROUP_KINDS for role in ("coordinator", "member")] + [
+    "survivor",
+    "portal",
+    "admin",
+    "outsider",
+    "anonymous",
+]
+
+
+@dataclass(frozen=True)
+class Entry:
+    methods: tuple[str, ...]
+    rule: str  # who may: see ORACLE
+    target: str | None  # what the URL points at: see TARGETS
+
+
+MATRIX: dict[str, Entry] = {
+    # Site and accounts
+    "hs-home": Entry(GET, "public", None),
+    "hs-healthz": Entry(GET, "public", None),
+    "hs-quick-exit": Entry(POST, "public", None),
+    "hs-set-language": Entry(POST, "public", None),
+    "hs-login": Entry(BOTH, "public", None),
+    "hs-login-code": Entry(BOTH, "public", None),
+    "hs-login-setup": Entry(BOTH, "public", None),
+    "hs-login-setup-qr": Entry(GET, "public", None),
+    "hs-logout": Entry(POST, "public", None),
+    "hs-forgot": Entry(GET, "public", None),
+    "hs-invite": Entry(BOTH, "public", "token"),
+    "hs-reset-password": Entry(BOTH, "public", "token"),
+    "hs-account": Entry(GET, "signed_in", None),
+    "hs-backup-codes": Entry(GET, "signed_in", None),
+    "hs-backup-codes-new": Entry(BOTH, "signed_in", None),
+    "hs-password-change": Entry(BOTH, "signed_in", None),
+    "hs-reauth": Entry(BOTH, "signed_in", None),
+    "hs-account-authenticator": Entry(BOTH, "signed_in", None),
+    "hs-account-authenticator-qr": Entry(GET, "signed_in", None),
+    "hs-sessions-end": Entry(POST, "signed_in", None),
+    "hs-instance-accounts": Entry(GET, "admin", None),
+    "hs-instance-invite": Entry(POST, "admin", None),
+    "hs-instance-invitation-revoke": Entry(POST, "admin", "account_invitation"),
+    "hs-instance-reset": Entry(BOTH, "admin", "account"),
+    "hs-instance-deactivate": Entry(POST, "admin", "account"),
+    "hs-instance-reactivate": Entry(POST, "admin", "account"),
+    # Processes
+    "hs-dashboard": Entry(GET, "signed_in", None),
+    "hs-process-new": Entry(BOTH, "signed_in", None),
+    "hs-process": Entry(GET, "process_member", "process"),
+    "hs-timeline": Entry(GET, "process_member", "process"),
+    "hs-process-edit": Entry(BOTH, "process_coordinator", "process"),
+    "hs-party-edit": Entry(BOTH, "process_coordinator", "party"),
+    "hs-responsibilities": Entry(BOTH, "process_coordinator", "process"),
+    "hs-process-audit": Entry(GET, "process_coordinator", "process"),
+    "hs-group-new": Entry(BOTH, "process_coordinator", "process"),
+    "hs-group": Entry(GET, "group_member", "group"),
+    "hs-group-edit": Entry(BOTH, "group_coordinator", "group"),
+    "hs-group-invite": Entry(POST, "group_coordinator", "group"),
+    "hs-group-invitation-revoke": Entry(POST, "group_coordinator", "group_invitation"),
+    "hs-group-leave": Entry(BOTH, "group_member", "group"),
+    "hs-membership-edit": Entry(BOTH, "group_member", "group"),
+    "hs-member-remove": Entry(BOTH, "group_coordinator", "group_member"),
+    "hs-member-coordinator": Entry(POST, "group_coordinator", "group_member"),
+    "hs-member-confirm": Entry(BOTH, "group_coordinator", "group_member"),
+    "hs-note-new": Entry(BOTH, "group_member", "group"),
+    "hs-join": Entry(BOTH, "public", "token"),
+    "hs-join-account": Entry(BOTH, "public", "token"),
+    "hs-record": Entry(GET, "record_reader", "record"),
+    "hs-record-history": Entry(GET, "record_reader", "record"),
+    "hs-record-edit": Entry(BOTH, "record_editor", "record"),
+    "hs-record-audience": Entry(BOTH, "record_editor", "record"),
+}
+
+
+def test_every_url_is_in_the_matrix_S14() -> None:
+    names = {name for name, _path in routes()}
+    assert names - set(MATRIX) == set(), "URLs missing from the authorization matrix"
+    assert set(MATRIX) - names == set(), "matrix entries for URLs that no longer exist"
+
+
+# The oracle: what each persona may do, from how the world was built.
+
+
+def _kind_role(persona: str) -> tuple[str | None, str | None]:
+    for kind in GROUP_KINDS:
+        for role in ("coordinator", "member"):
+            if persona == f"{kind}-{role}":
+                return kind, role
+    return None, None
+
+
+def _in_group(world: World, persona: str, group: Any) -> bool:
+    kind, _role = _kind_role(persona)
+    return kind is not None and group is not None and group.pk == world.groups[kind].pk
+
+
+def _coordinates(world: World, persona: str, group: Any) -> bool:
+    return _in_group(world, persona, group) and _kind_role(persona)[1] == "coordinator"
+
+
+def _reads(world: World, persona: str, record: Any) -> bool:
+    if record is None:
+        return False
+    if record.pk == world.shared_note.pk:
+        return _kind_role(persona)[0] is not None
+    return _in_group(world, persona, record.author_group)
+
+
+def _edits(world: World, persona: str, record: Any) -> bool:
+    if not _reads(world, persona, record) or not _in_group(world, persona, record.author_group):
+        return False
+    return _kind_role(persona)[1] == "coordinator" or record.author == world.personas[persona]
+
+
+ORACLE: dict[str, Callable[[World, str, dict[str, Any]], bool]] = {
+    "public": lambda w, p, t: True,
+    "signed_in": lambda w, p, t: p != "anonymous",
+    "admin": lambda w, p, t: p == "admin" and t.get("exists", True),
+    "process_member": lambda w, p, t: (
+        t.get("process") == w.process and _kind_role(p)[0] is not None
+    ),
+    "process_coordinator": lambda w, p, t: (
+        t.get("process") == w.process and _kind_role(p)[1] == "coordinator"
+    ),
+    "group_member": lambda w, p, t: _in_group(w, p, t.get("group")),
+    "group_coordinator": lambda w, p, t: (
+        _coordinates(w, p, t.get("group")) and t.get("consistent", True)
+    ),
+    "record_reader": lambda w, p, t: _reads(w, p, t.get("record")),
+    "record_editor": lambda w, p, t: _edits(w, p, t.get("record")),
+}
+
+
+# Targets: the URL for each kind of object, and what the oracle needs to know.
+
+
+def _own_kind(persona: str) -> str:
+    return _kind_role(persona)[0] or "support"
+
+
+def _other_kind(persona: str) -> str:
+    own = _own_kind(persona)
+    return next(kind for kind in GROUP_KINDS if kind != own)
+
+
+def _targets(
+    world: World, persona: str, target: str | None
+) -> dict[str, tuple[dict[str, Any], Any]]:
+    """variant -> (facts for the oracle, URL arguments)."""
+    own, other = _own_kind(persona), _other_kind(persona)
+    if target is None:
+        return {"none": ({}, [])}
+    if target == "token":
+        return {"missing": ({}, ["no-such-token"])}
+    if target == "account":
+        outsider = world.personas["outsider"]
+        return {"own": ({}, [outsider.pk]), "missing": ({"exists": False}, [MISSING])}
+    if target == "account_invitation":
+        invitation, _token = Invitation.issue(Invitation.Kind.ACCOUNT, created_by=None)
+        return {"own": ({}, [invitation.pk]), "missing": ({"exists": False}, [MISSING])}
+    if target in ("process", "party"):
+        suffix = ["harmed"] if target == "party" else []
+        return {
+            "own": ({"process": world.process}, [world.process.pk, *suffix]),
+            "other_process": ({"process": world.other_process}, [world.other_process.pk, *suffix]),
+            "missing": ({}, [MISSING, *suffix]),
+        }
+    if target == "group":
+        return {
+            "own": ({"group": world.groups[own]}, [world.groups[own].pk]),
+            "other_group": ({"group": world.groups[other]}, [world.groups[other].pk]),
+            "other_process": ({"group": world.other_groups[own]}, [world.other_groups[own].pk]),
+            "missing": ({}, [MISSING]),
+        }
+    if target == "group_member":
+        role = _kind_role(persona)[1]
+        colleague = world.memberships[
+            f"{own}-{'member' if role == 'coordinator' else 'coordinator'}"
+        ]
+        foreign = world.other_groups[own].memberships.get()
+        return {
+            "own": ({"group": world.groups[own]}, [world.groups[own].pk, colleague.pk]),
+            "other_group": (
+                {"group": world.groups[other]},
+                [world.groups[other].pk, world.memberships[f"{other}-member"].pk],
+            ),
+            "other_process": (
+                {"group": world.other_groups[own]},
+                [world.other_groups[own].pk, foreign.pk],
+            ),
+            "member_of_other_group": (
+                {"group": world.groups[own], "consistent": False},
+                [world.groups[own].pk, world.memberships[f"{other}-member"].pk],
+            ),
+            "missing": ({}, [MISSING, MISSING]),
+        }
+    if target == "group_invitation":
+        return {
+            "own": (
+                {"group": world.groups[own]},
+                [world.groups[own].pk, world.invitations[own].pk],
+            ),
+            "other_group": (
+                {"group": world.groups[other]},
+                [world.groups[other].pk, world.invitations[other].pk],
+            ),
+            "other_process": (
+                {"group": world.other_groups[own]},
+                [world.other_groups[own].pk, world.other_invitations[own].pk],
+            ),
+            "invitation_of_other_group": (
+                {"group": world.groups[own], "consistent": False},
+                [world.groups[own].pk, world.invitations[other].pk],
+            ),
+            "missing": ({}, [MISSING, MISSING]),
+        }
+    if target == "record":
+        return {
+            "own": ({"record": world.notes[own]}, [world.notes[own].pk]),
+            "other_group": ({"record": world.notes[other]}, [world.notes[other].pk]),
+            "shared": ({"record": world.shared_note}, [world.shared_note.pk]),
+            "other_process": ({"record": world.other_notes[own]}, [world.other_notes[own].pk]),
+            "missing": ({}, [MISSING]),
+        }
+    raise AssertionError(target)
+
+
+_NEXT = re.compile(rb'name="next" value="[^"]*"')
+
+
+def _page(response: Any) -> bytes:
+    return _NEXT.sub(b'name="next" value=""', normalised(response.content))
+
+
+def _request(client: Client, method: str, url: str) -> Any:
+    # Every request runs in a transaction that is rolled back, so that one
+    # persona's removal or edit cannot change what the next one may do.
+    with transaction.atomic():
+        response = client.post(url, {}) if method == "POST" else client.get(url)
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix_S15(name: str) -> None:
+    entry = MATRIX[name]
+    world = build_world()
+    for persona in PERSONAS:
+        client = Client()
+        if persona != "anonymous":
+            sign_in(client, world.personas[persona])
+        missing_page = _page(client.get(reverse("hs-group", args=[MISSING])))
+        for variant, (facts, args) in _targets(world, persona, entry.target).items():
+            url = reverse(name, args=args)
+            allowed = ORACLE[entry.rule](world, persona, facts)
+            for method in entry.methods:
+                response = _request(client, method, url)
+                where = f"{persona} {method} {name} [{variant}] -> {response.status_code}"
+                if persona == "anonymous" and entry.rule != "public":
+                    assert response.status_code == 302, where
+                    assert response["Location"].startswith("/login/"), where
+                elif allowed:
+                    assert response.status_code not in (403, 404), where
+                    if response.status_code == 302 and entry.rule != "public":
+                        assert not response["Location"].startswith("/login/"), where
+                else:
+                    assert response.status_code == 404, where
+                    # Identical to a missing id: nothing tells it exists.
+                    assert _page(response) == missing_page, where
