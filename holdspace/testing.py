@@ -246,3 +246,40 @@ def build_world() -> World:
         invitations=invitations,
         other_invitations=other_invitations,
     )
+
+
+def bulk_notes(group: Any, author: User, count: int, *, title: str = "Bulk note") -> list[Any]:
+    """Many notes at once, visible to ``group`` (Django cannot bulk-create
+    rows of a model with a parent table, so the note rows go in by hand)."""
+    import datetime
+
+    from django.db import connection
+
+    from holdspace.processes.models import Note, Record, RecordAudience
+
+    start = datetime.date(2024, 1, 1)
+    records = Record.objects.bulk_create(
+        Record(
+            kind=Record.Kind.NOTE,
+            process_id=group.process_id,
+            author=author,
+            author_group=group,
+            occurred_on=start + datetime.timedelta(days=i % 700),
+        )
+        for i in range(count)
+    )
+    table = connection.ops.quote_name(Note._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (record_ptr_id, title, body) VALUES (%s, %s, %s)",  # noqa: S608
+            [
+                (
+                    record.pk.hex if connection.vendor == "sqlite" else record.pk,
+                    f"{title} {i}",
+                    "Body.",
+                )
+                for i, record in enumerate(records)
+            ],
+        )
+    RecordAudience.objects.bulk_create(RecordAudience(record=r, group=group) for r in records)
+    return records

@@ -186,6 +186,11 @@ def get_invitation_of_group(
     return invitation
 
 
+def usable_invitation(token: str) -> GroupInvitation | None:
+    """The invitation this link stands for: the token itself is the credential."""
+    return GroupInvitation.find_usable(token)
+
+
 def responsibilities_of(process: Process) -> QuerySet[Responsibility]:
     return Responsibility.objects.filter(process=process).select_related("group")
 

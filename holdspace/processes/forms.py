@@ -191,7 +191,7 @@ class ConfirmConflictForm(forms.Form):
 
 class ResponsibilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Task"), choices=Responsibility.Kind.choices)
-    group = forms.ModelChoiceField(label=_("Hand it to"), queryset=Group.objects.none())
+    group = forms.ModelChoiceField(label=_("Hand it to"), queryset=None)
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,7 +226,7 @@ class EditNoteForm(VersionedForm, NoteForm):
 class AudienceForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(
         label=_("Groups who can read it"),
-        queryset=Group.objects.none(),
+        queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -303,6 +303,22 @@ def _member_event(code: str, membership: Membership, *, by: User) -> None:
     )
 
 
+def create_account_for_invitation(token: str, *, username: str, password: str) -> User:
+    """A new account made with a group invitation link; a link makes one at most.
+    The invitation itself stays unused until the new account joins."""
+    with transaction.atomic():
+        invitation = GroupInvitation.find_usable(token)
+        if invitation is not None:
+            invitation = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation is None or invitation.created_account_id is not None:
+            raise Refused(_("This invitation cannot be used any more."))
+        user = User.objects.create_user(username, password)
+        invitation.created_account = user
+        invitation.save(update_fields=["created_account"])
+        audit.log("account.created", user=user, target=user)
+    return user
+
+
 def confirm_conflict(membership: Membership, *, by: User, reason: str) -> None:
     """A coordinator lets a member with a declared conflict of interest in."""
     if membership.user_id == by.pk:

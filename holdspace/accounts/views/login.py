@@ -173,7 +173,10 @@ def login_setup_qr(request: HttpRequest, user: User) -> HttpResponse:
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """The new backup codes, shown exactly once."""
     codes = [auth.format_backup_code(code) for code in auth.pop_new_backup_codes(request)]
-    return render(request, "accounts/backup_codes.html", {"codes": codes})
+    # After a first log-in that started from an invitation, go back to it.
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "next": _after_login(request)}
+    )
 
 
 @require_POST

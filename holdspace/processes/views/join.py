@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,11 +14,10 @@ from holdspace.accounts.forms import AcceptInvitationForm
 from holdspace.accounts.models import User
 from holdspace.accounts.views.invitations import link_unusable
 from holdspace.accounts.views.login import NEXT
-from holdspace.audit import services as audit
 from holdspace.lib.http import posted
-from holdspace.processes import services
+from holdspace.processes import access, services
 from holdspace.processes.forms import JoinForm
-from holdspace.processes.models import GroupInvitation, Membership
+from holdspace.processes.models import Membership
 from holdspace.processes.views.groups import PENDING_MESSAGE
 from holdspace.web.policy import is_fully_signed_in, public
 
@@ -29,7 +27,7 @@ from holdspace.web.policy import is_fully_signed_in, public
 def join(request: HttpRequest, token: str) -> HttpResponse:
     """The invitation link. Signed in: confirm and join. Otherwise: log in
     or create an account first, then come back here."""
-    invitation = GroupInvitation.find_usable(token)
+    invitation = access.usable_invitation(token)
     if invitation is None:
         return link_unusable(request)
     group = invitation.group
@@ -70,21 +68,19 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def join_new_account(request: HttpRequest, token: str) -> HttpResponse:
     """Create an account with a group invitation, then set up two-factor and
     come back to join. A link creates at most one account."""
-    invitation = GroupInvitation.find_usable(token)
+    invitation = access.usable_invitation(token)
     if invitation is None or invitation.created_account_id is not None:
         return link_unusable(request)
     form = AcceptInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            locked = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
-            if locked.created_account_id is not None:
-                return link_unusable(request)
-            user = User.objects.create_user(
-                form.cleaned_data["username"], form.cleaned_data["new_password"]
+        try:
+            user = services.create_account_for_invitation(
+                token,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["new_password"],
             )
-            locked.created_account = user
-            locked.save(update_fields=["created_account"])
-            audit.log("account.created", user=user, target=user)
+        except services.Refused:
+            return link_unusable(request)
         auth.begin_second_factor(request, user)
         request.session[NEXT] = reverse("hs-join", args=[token])
         return redirect("hs-login-setup")

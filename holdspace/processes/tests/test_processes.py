@@ -1,0 +1,210 @@
+"""Starting a process, its overview, settings, hand-overs and audit log."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from holdspace.audit import services as audit
+from holdspace.processes.models import Event, Group, Membership, Process, Responsibility
+from holdspace.testing import World, build_world, database_snapshot, make_user, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def _client(world: World, persona: str) -> Client:
+    client = Client()
+    sign_in(client, world.personas[persona])
+    return client
+
+
+NEW_PROCESS = {
+    "name": "Process Rowan",
+    "started_on": "2026-10-01",
+    "harmed_term": "person_harmed",
+    "harming_term": "perpetrator",
+    "harmed_pseudonym": "R.",
+    "harming_pseudonym": "Q",
+    "group_kind": "support",
+    "group_name": "Rowan support",
+    "commitment_until": "2027-12-01",
+}
+
+
+def test_starting_a_process_makes_you_coordinator_of_its_first_group(signed_in: Client) -> None:
+    response = signed_in.post("/processes/new/", NEW_PROCESS)
+    process = Process.objects.get(name="Process Rowan")
+    assert response["Location"] == f"/p/{process.pk}/"
+    group = process.groups.get()
+    membership = group.memberships.get()
+    assert membership.role == Membership.Role.COORDINATOR
+    assert membership.user.username == "alice"
+    # A support group takes on supporting the person harmed and the demands.
+    assert set(Responsibility.objects.filter(group=group).values_list("kind", flat=True)) == {
+        "survivor_support",
+        "demands",
+    }
+    page = signed_in.get(response["Location"]).content
+    assert b"Process Rowan" in page
+    # The process's own words appear on its pages.
+    assert b"Person harmed" in page and b"Perpetrator" in page
+    assert b"The process was started" in page
+
+
+def test_bad_input_keeps_what_was_typed_and_creates_nothing_S43(signed_in: Client) -> None:
+    before = database_snapshot()
+    response = signed_in.post("/processes/new/", {**NEW_PROCESS, "started_on": "soon", "name": ""})
+    assert response.status_code == 200
+    assert b"This field is required" in response.content
+    assert b"Enter a valid date" in response.content
+    assert b'value="Rowan support"' in response.content
+    assert database_snapshot() == before
+
+
+def test_the_process_page_lists_groups_but_not_their_contents(world: World) -> None:
+    page = _client(world, "contact-member").get(f"/p/{world.process.pk}/").content
+    for group in world.groups.values():
+        assert group.name.encode() in page
+    assert b"contact note" in page
+    assert b"support note" not in page and b"supervision note" not in page
+
+
+def test_a_coordinator_adds_a_group_and_coordinates_it(world: World) -> None:
+    client = _client(world, "support-coordinator")
+    response = client.post(
+        f"/p/{world.process.pk}/groups/new/",
+        {"kind": "contact", "name": "New contact group", "purpose": "Keep in touch."},
+    )
+    group = Group.objects.get(name="New contact group")
+    assert response["Location"] == f"/g/{group.pk}/"
+    assert group.memberships.get().user == world.personas["support-coordinator"]
+    # Every group learns that the group exists.
+    assert Event.objects.filter(code="group.added", audience__group=world.groups["custom"]).exists()
+
+
+def test_a_task_is_handed_over_and_both_groups_see_it(world: World) -> None:
+    Responsibility.objects.create(
+        process=world.process, kind="contact", group=world.groups["support"]
+    )
+    client = _client(world, "support-coordinator")
+    response = client.post(
+        f"/p/{world.process.pk}/tasks/", {"kind": "contact", "group": world.groups["contact"].pk}
+    )
+    assert response["Location"] == f"/p/{world.process.pk}/"
+    assert (
+        Responsibility.objects.get(process=world.process, kind="contact").group
+        == (world.groups["contact"])
+    )
+    event = Event.objects.get(code="responsibility.moved")
+    assert set(event.audience_groups.all()) == {world.groups["support"], world.groups["contact"]}
+    timeline = _client(world, "contact-member").get(f"/p/{world.process.pk}/timeline/").content
+    assert "contact with the person who caused harm”".encode() in timeline
+    assert b"moved from Willow support group to Willow contact group" in timeline
+
+
+def test_only_the_group_carrying_a_task_hands_it_over(world: World) -> None:
+    Responsibility.objects.create(
+        process=world.process, kind="contact", group=world.groups["support"]
+    )
+    client = _client(world, "supervision-coordinator")
+    response = client.post(
+        f"/p/{world.process.pk}/tasks/",
+        {"kind": "contact", "group": world.groups["supervision"].pk},
+    )
+    assert b"Only the group that carries this task" in response.content
+    assert Responsibility.objects.get(kind="contact").group == world.groups["support"]
+
+
+def test_a_task_cannot_go_to_a_group_of_another_process(world: World) -> None:
+    client = _client(world, "support-coordinator")
+    response = client.post(
+        f"/p/{world.process.pk}/tasks/",
+        {"kind": "contact", "group": world.other_groups["contact"].pk},
+    )
+    assert response.status_code == 200
+    assert b"Select a valid choice" in response.content
+    assert not Responsibility.objects.filter(process=world.process, kind="contact").exists()
+
+
+def test_settings_change_the_words_used(world: World) -> None:
+    client = _client(world, "contact-coordinator")
+    response = client.post(
+        f"/p/{world.process.pk}/settings/",
+        {
+            "name": "Process Willow",
+            "started_on": "2025-01-01",
+            "harmed_term": "victim",
+            "harming_term": "perpetrator",
+            "status": "paused",
+            "version": world.process.version,
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/p/{world.process.pk}/").content
+    assert b"Victim" in page and b"Perpetrator" in page and b"paused" in page
+
+
+def test_stale_settings_are_refused_S38(world: World) -> None:
+    client = _client(world, "contact-coordinator")
+    data = {
+        "name": "Renamed",
+        "started_on": "2025-01-01",
+        "harmed_term": "victim",
+        "harming_term": "perpetrator",
+        "status": "active",
+        "version": world.process.version,
+    }
+    client.post(f"/p/{world.process.pk}/settings/", data)
+    stale = client.post(f"/p/{world.process.pk}/settings/", {**data, "name": "Renamed again"})
+    assert b"Someone else changed these settings meanwhile" in stale.content
+    world.process.refresh_from_db()
+    assert world.process.name == "Renamed"
+
+
+def test_pseudonyms_are_changed_by_coordinators(world: World) -> None:
+    client = _client(world, "support-coordinator")
+    client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": "Y"})
+    assert b"<dd>Y" in client.get(f"/p/{world.process.pk}/").content
+
+
+def test_the_audit_log_shows_the_coordinators_part_only(world: World) -> None:
+    support, contact = world.groups["support"], world.groups["contact"]
+    audit.log(
+        "note.created",
+        user=world.personas["support-member"],
+        process_id=world.process.pk,
+        group_id=support.pk,
+    )
+    audit.log(
+        "note.created",
+        user=world.personas["contact-member"],
+        process_id=world.process.pk,
+        group_id=contact.pk,
+    )
+    audit.log("process.updated", user=world.personas["contact-member"], process_id=world.process.pk)
+    page = _client(world, "support-coordinator").get(f"/p/{world.process.pk}/audit/").content
+    assert page.count(b"wrote a note") == 1
+    assert b"support-member" in page
+    assert b"contact-member" not in page
+    assert b"someone from another group" in page
+    assert b"changed the process settings" in page
+
+
+def test_a_dashboard_lists_my_processes_and_roles(world: World) -> None:
+    page = _client(world, "contact-coordinator").get("/dashboard/").content
+    assert b"Process Willow" in page and b"coordinator" in page
+    assert b"Process Birch" not in page
+    assert b"Process Willow" not in _client(world, "outsider").get("/dashboard/").content
+
+
+def test_an_admin_sees_no_process(world: World) -> None:
+    make_user("second-admin", is_instance_admin=True)
+    client = _client(world, "admin")
+    assert b"Process Willow" not in client.get("/dashboard/").content
+    assert client.get(f"/p/{world.process.pk}/").status_code == 404
+    assert b"Willow" not in client.get("/instance/").content

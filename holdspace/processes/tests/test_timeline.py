@@ -1,0 +1,95 @@
+"""One chronology: newest first, paginated, filtered, never showing what the
+viewer may not read, in a constant number of queries."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from holdspace.processes.models import Record
+from holdspace.testing import World, build_world, bulk_notes, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def _client(world: World, persona: str) -> Client:
+    client = Client()
+    sign_in(client, world.personas[persona])
+    return client
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_query_count_does_not_grow_with_the_records(world: World) -> None:
+    """Done when: constant queries for 10 and for 2,000 records."""
+    client = _client(world, "contact-member")
+    group, author = world.groups["contact"], world.personas["contact-member"]
+    url = f"/p/{world.process.pk}/timeline/"
+    bulk_notes(group, author, 10)
+    few = _queries(client, url)
+    bulk_notes(group, author, 1990)
+    many = _queries(client, url)
+    assert few == many
+    assert _queries(client, url + "?page=40") == many
+    assert _queries(client, f"/p/{world.process.pk}/") == _queries(
+        client, f"/p/{world.process.pk}/"
+    )
+
+
+def test_it_is_newest_first_and_paginated(world: World) -> None:
+    group, author = world.groups["contact"], world.personas["contact-member"]
+    bulk_notes(group, author, 60)
+    client = _client(world, "contact-member")
+    page = client.get(f"/p/{world.process.pk}/timeline/?kind=note").content
+    dates = re.findall(rb'<time datetime="(\d{4}-\d\d-\d\d)"', page)
+    assert len(dates) == 25 and dates == sorted(dates, reverse=True)
+    assert b"Page 1 of 3" in page
+
+
+def test_other_groups_records_do_not_count_in_pages(world: World) -> None:
+    bulk_notes(world.groups["support"], world.personas["support-member"], 100, title="Hidden")
+    bulk_notes(world.groups["contact"], world.personas["contact-member"], 5, title="Mine")
+    page = _client(world, "contact-member").get(f"/p/{world.process.pk}/timeline/").content
+    assert b"Hidden" not in page
+    assert b"Page 1 of" not in page  # everything visible fits on one page
+    assert page.count(b"Mine ") == 5
+
+
+def test_filters_by_kind_and_group(world: World) -> None:
+    from holdspace.processes import services
+
+    services.leave(world.memberships["contact-member"], by=world.personas["contact-member"])
+    client = _client(world, "contact-coordinator")
+    events = client.get(f"/p/{world.process.pk}/timeline/?kind=event").content
+    assert b"left Willow contact group" in events and b"contact note" not in events
+    notes = client.get(f"/p/{world.process.pk}/timeline/?kind=note").content
+    assert b"contact note" in notes and b"left Willow contact group" not in notes
+    mine = client.get(f"/p/{world.process.pk}/timeline/?group={world.groups['contact'].pk}").content
+    assert b"contact note" in mine and b"shared note" not in mine
+    # Nonsense filters are ignored rather than failing.
+    assert client.get(f"/p/{world.process.pk}/timeline/?kind=x&group=y&page=z").status_code == 200
+
+
+def test_the_portal_account_sees_only_what_is_addressed_to_it(world: World) -> None:
+    from holdspace.processes import access
+
+    note = world.notes["contact"]
+    Record.objects.filter(pk=note.pk).update(to_harming_party=True)
+    visible = access.records_visible_to(world.personas["portal"], world.process)
+    assert list(visible) == [Record.objects.get(pk=note.pk)]
+    assert not access.records_visible_to(world.personas["survivor"], world.process).exists()
+    assert not access.records_visible_to(world.personas["outsider"], world.process).exists()
