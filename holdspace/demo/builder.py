@@ -32,6 +32,51 @@ class DemoAccount:
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
+        "demo-support-coordinator",
+        "support group coordinator",
+        "Coordinates the survivor's support group of Process Juniper; started the process.",
+    ),
+    DemoAccount(
+        "demo-support-member",
+        "support group member",
+        "Member of the support group: sees its notes and what others shared with it.",
+    ),
+    DemoAccount(
+        "demo-contact-coordinator",
+        "contact group coordinator",
+        "Coordinates the contact group, which keeps in touch with the person who caused harm.",
+    ),
+    DemoAccount(
+        "demo-contact-member",
+        "contact group member",
+        "Member of the contact group.",
+    ),
+    DemoAccount(
+        "demo-supervision",
+        "supervision group coordinator",
+        "Coordinates the supervision group, which reads the contact group's reports.",
+    ),
+    DemoAccount(
+        "demo-support-team",
+        "support team coordinator",
+        "Coordinates the support team that looks after the person who caused harm.",
+    ),
+    DemoAccount(
+        "demo-pending",
+        "contact group member waiting for confirmation",
+        "Declared a friendship with the person who caused harm; waits for a coordinator.",
+    ),
+    DemoAccount(
+        "demo-survivor",
+        "survivor",
+        "Linked to the survivor of Process Juniper; her own view comes in a later version.",
+    ),
+    DemoAccount(
+        "demo-portal",
+        "person who caused harm",
+        "Linked to the person who caused harm; his restricted portal comes in a later version.",
+    ),
+    DemoAccount(
         "demo-admin",
         "instance admin",
         "Administers this instance: invites people, looks after accounts; sees no process.",
@@ -73,7 +118,10 @@ def database_is_empty() -> bool:
 
 def build() -> None:
     """Create the demo in one transaction: all of it, or nothing."""
+    from holdspace.processes import demo as process_demo
+
     with transaction.atomic():
+        users = {}
         for account in ACCOUNTS:
             user = User.objects.create_user(
                 account.username,
@@ -85,6 +133,8 @@ def build() -> None:
                 user=user, name="authenticator", key=demo_totp_key(user.username), confirmed=True
             )
             auth.new_backup_codes(user)
+            users[user.username] = user
+        process_demo.build(users)
 
 
 def credentials() -> list[dict[str, Any]]:

@@ -76,3 +76,76 @@ def test_it_prints_a_current_code_for_demo_accounts_only(
     make_user("someone-real")
     with pytest.raises(CommandError, match="not a demo account"):
         call_command("demo", code="someone-real")
+
+
+# What each demo role sees in Process Juniper.
+SEES = {
+    "demo-support-coordinator": (
+        {"How we want to work", "First e-mail to K."},
+        {"Still no answer"},
+    ),
+    "demo-support-member": ({"Draft of the letter", "Two years in"}, {"Walk by the river"}),
+    "demo-contact-coordinator": ({"Still no answer", "What M. wants now"}, {"Draft of the letter"}),
+    "demo-contact-member": ({"Meeting missed", "Feedback on the first report"}, {"M. is tired"}),
+    "demo-supervision": ({"Report for supervision", "Six-month report"}, {"Still no answer"}),
+    "demo-support-team": ({"Walk by the river", "Check-in"}, {"Meeting missed"}),
+}
+
+
+def _juniper_pages(client: Client) -> bytes:
+    from holdspace.processes.models import Process
+
+    process = Process.objects.get(name="Process Juniper")
+    pages = [client.get(f"/p/{process.pk}/timeline/?page={n}").content for n in (1, 2, 3)]
+    return b"".join(pages)
+
+
+def test_each_demo_role_sees_what_its_role_should(tmp_path: Path) -> None:
+    call_command("demo", credentials=str(tmp_path / "c.json"))
+    rows = {row["username"]: row for row in builder.credentials()}
+    for username, (visible, hidden) in SEES.items():
+        content = _juniper_pages(_log_in(rows[username]))
+        for title in visible:
+            assert title.encode() in content, (username, title)
+        for title in hidden:
+            assert title.encode() not in content, (username, title)
+    for username in ("demo-pending", "demo-survivor", "demo-portal", "demo-admin", "demo-newcomer"):
+        client = _log_in(rows[username])
+        content = _juniper_pages(client)
+        assert b"Process Juniper" not in content and b"How we want to work" not in content
+        if username == "demo-pending":
+            dashboard = client.get("/dashboard/").content
+            assert b"waiting for a coordinator to confirm" in dashboard
+
+
+def test_the_demo_spans_two_years_with_varied_audiences() -> None:
+    from holdspace.processes.models import Note, Process, RecordAudience
+
+    call_command("demo")
+    process = Process.objects.get(name="Process Juniper")
+    dates = Note.objects.filter(process=process).values_list("occurred_on", flat=True)
+    assert (max(dates) - min(dates)).days >= 730
+    audiences = {
+        frozenset(RecordAudience.objects.filter(record=note).values_list("group__kind", flat=True))
+        for note in Note.objects.filter(process=process)
+    }
+    assert len(audiences) >= 5
+    assert set(process.groups.values_list("kind", flat=True)) >= {
+        "support",
+        "contact",
+        "supervision",
+        "support_team",
+    }
+
+
+def test_the_audit_log_of_the_demo_verifies_and_tampering_shows() -> None:
+    from django.db import connection
+
+    from holdspace.audit import services as audit
+
+    call_command("demo")
+    count, problems = audit.verify()
+    assert count > 20 and problems == []
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_entry SET action = 'note.edited' WHERE seq = 5")
+    assert audit.verify()[1]
