@@ -31,6 +31,16 @@ CONFLICT_HELP = _(
 )
 
 
+class GroupChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Group) -> str:
+        return obj.name
+
+
+class GroupsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Group) -> str:
+        return obj.name
+
+
 class VersionedForm(forms.Form):
     """A form for an editable thing: carries the version it was opened at (S38)."""
 
@@ -191,14 +201,11 @@ class ConfirmConflictForm(forms.Form):
 
 class ResponsibilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Task"), choices=Responsibility.Kind.choices)
-    group = forms.ModelChoiceField(label=_("Hand it to"), queryset=None)
+    group = GroupChoiceField(label=_("Hand it to"), queryset=None)
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["group"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
-        field.queryset = groups
-        field.label_from_instance = lambda group: group.name  # type: ignore[method-assign]
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
 
 
 class NoteForm(forms.Form):
@@ -224,7 +231,7 @@ class EditNoteForm(VersionedForm, NoteForm):
 
 
 class AudienceForm(forms.Form):
-    groups = forms.ModelMultipleChoiceField(
+    groups = GroupsChoiceField(
         label=_("Groups who can read it"),
         queryset=None,
         required=False,
@@ -237,10 +244,7 @@ class AudienceForm(forms.Form):
         self, *args: Any, groups: QuerySet[Group], process: Process, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["groups"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101
-        field.queryset = groups
-        field.label_from_instance = lambda group: group.name  # type: ignore[method-assign]
+        self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
         terms = process.terms
         self.fields["to_harming_party"].label = _("The %(term)s, in his or their portal") % {
             "term": terms.harming

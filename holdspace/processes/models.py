@@ -295,7 +295,7 @@ class Record(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
-    audience_groups = models.ManyToManyField(
+    audience_groups: models.ManyToManyField[Group, RecordAudience] = models.ManyToManyField(
         Group, through="RecordAudience", related_name="visible_records"
     )
     to_harming_party = models.BooleanField(default=False)

@@ -30,7 +30,12 @@ def test_stored_payloads_do_not_run_S31(browser: Any, live_server: Any) -> None:
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill(person.username)
     page.get_by_label("Password").fill(PASSWORD)
