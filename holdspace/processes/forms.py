@@ -115,7 +115,7 @@ class EditProcessForm(VersionedForm, ProcessForm):
     status = forms.ChoiceField(label=_("Status"), choices=Process.Status.choices)
 
 
-class PartyForm(forms.Form):
+class PartyForm(VersionedForm):
     pseudonym = forms.CharField(label=_("Pseudonym"), max_length=100)
 
 
@@ -130,7 +130,7 @@ class GroupForm(forms.Form):
     )
 
 
-class EditGroupForm(forms.Form):
+class EditGroupForm(VersionedForm):
     name = forms.CharField(label=_("Name"), max_length=120)
     purpose = forms.CharField(
         label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 4})

@@ -76,6 +76,7 @@ class Party(models.Model):
     account = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="parties"
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [
@@ -103,6 +104,7 @@ class Group(models.Model):
     name = models.CharField(_("name"), max_length=120)
     purpose = models.TextField(_("purpose"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -150,21 +150,23 @@ def update_process(
     changes: dict[str, Any],
 ) -> Process:
     with transaction.atomic():
-        updated = Process.objects.filter(pk=process.pk, version=expected_version).update(
-            version=F("version") + 1, **changes
-        )
-        if not updated:
-            raise Refused(
-                _("Someone else changed these settings meanwhile. Please look at them again.")
-            )
+        _save_versioned(Process, process.pk, expected_version, changes)
         audit.log("process.updated", user=by, target=process, process_id=process.pk)
     return Process.objects.get(pk=process.pk)
 
 
-def update_party(party: Party, *, by: User, pseudonym: str) -> None:
+def _save_versioned(model: Any, pk: Any, expected_version: int, changes: dict[str, Any]) -> None:
+    """Save ``changes`` only if nobody saved since ``expected_version`` (S38)."""
+    updated = model.objects.filter(pk=pk, version=expected_version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:
+        raise Refused(_("This was changed meanwhile. Please look at it again."))
+
+
+def update_party(party: Party, *, by: User, expected_version: int, pseudonym: str) -> None:
     with transaction.atomic():
-        party.pseudonym = pseudonym
-        party.save(update_fields=["pseudonym"])
+        _save_versioned(Party, party.pk, expected_version, {"pseudonym": pseudonym})
         audit.log("party.updated", user=by, target=party, process_id=party.process_id)
 
 
@@ -197,10 +199,9 @@ def add_group(process: Process, *, by: User, kind: str, name: str, purpose: str)
     return group
 
 
-def update_group(group: Group, *, by: User, name: str, purpose: str) -> None:
+def update_group(group: Group, *, by: User, expected_version: int, name: str, purpose: str) -> None:
     with transaction.atomic():
-        group.name, group.purpose = name, purpose
-        group.save(update_fields=["name", "purpose"])
+        _save_versioned(Group, group.pk, expected_version, {"name": name, "purpose": purpose})
         _audit("group.updated", by=by, target=group, group=group)
 
 
@@ -364,11 +365,7 @@ def update_membership(
     if reconfirm:
         changes["status"] = Membership.Status.PENDING
     with transaction.atomic():
-        updated = Membership.objects.filter(pk=membership.pk, version=expected_version).update(
-            version=F("version") + 1, **changes
-        )
-        if not updated:
-            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        _save_versioned(Membership, membership.pk, expected_version, changes)
         _audit("membership.updated", by=by, target=membership, group=membership.group)
     return str(changes.get("status", membership.status))
 

@@ -109,7 +109,7 @@ def _membership(world: World, client: Client, text: str) -> list[str]:
         },
     )
     client.post(f"/g/{group.pk}/invite/", {"role": "member", "note": text[:100]})
-    client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": text[:100]})
+    client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": text[:100], "version": 1})
     return [f"/g/{group.pk}/", f"/p/{world.process.pk}/"]
 
 

@@ -259,3 +259,13 @@ def test_invitations_can_be_withdrawn_and_only_coordinators_see_them(world: Worl
         f"/g/{world.groups['contact'].pk}/invitations/{invitation.pk}/revoke/"
     )
     assert b"This link cannot be used" in Client().get(path).content
+
+
+def test_an_expired_group_link_cannot_be_used_S27(world: World) -> None:
+    with time_machine.travel("2026-11-01 10:00:00", tick=False) as traveller:
+        path = _invite(world)
+        traveller.shift(8 * 24 * 3600)
+        client = _client(make_user("late-comer"))
+        assert b"This link cannot be used" in client.get(path).content
+        client.post(path, {"commitment_until": "", "capacity_note": "", "conflict_of_interest": ""})
+    assert not Membership.objects.filter(user__username="late-comer").exists()

@@ -161,15 +161,30 @@ def test_stale_settings_are_refused_S38(world: World) -> None:
     }
     client.post(f"/p/{world.process.pk}/settings/", data)
     stale = client.post(f"/p/{world.process.pk}/settings/", {**data, "name": "Renamed again"})
-    assert b"Someone else changed these settings meanwhile" in stale.content
+    assert b"This was changed meanwhile" in stale.content
     world.process.refresh_from_db()
     assert world.process.name == "Renamed"
 
 
 def test_pseudonyms_are_changed_by_coordinators(world: World) -> None:
     client = _client(world, "support-coordinator")
-    client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": "Y"})
+    client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": "Y", "version": 1})
     assert b"<dd>Y" in client.get(f"/p/{world.process.pk}/").content
+    stale = client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": "Z", "version": 1})
+    assert b"This was changed meanwhile" in stale.content
+    assert b"<dd>Y" in client.get(f"/p/{world.process.pk}/").content
+
+
+def test_a_stale_group_edit_is_refused_S38(world: World) -> None:
+    client = _client(world, "contact-coordinator")
+    group = world.groups["contact"]
+    data = {"name": "Contact circle", "purpose": "", "version": group.version}
+    assert client.post(f"/g/{group.pk}/edit/", data)["Location"] == f"/g/{group.pk}/"
+    stale = client.post(f"/g/{group.pk}/edit/", {**data, "name": "Something else"})
+    assert b"This was changed meanwhile" in stale.content
+    assert b'value="Something else"' in stale.content  # what was typed is kept
+    group.refresh_from_db()
+    assert group.name == "Contact circle"
 
 
 def test_the_audit_log_shows_the_coordinators_part_only(world: World) -> None:

@@ -71,11 +71,23 @@ def group_new(request: HttpRequest, process_id: UUID) -> HttpResponse:
 @access.member_required
 def group_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
-    form = EditGroupForm(posted(request), initial={"name": group.name, "purpose": group.purpose})
+    initial = {"name": group.name, "purpose": group.purpose, "version": group.version}
+    form = EditGroupForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_group(group, by=access.request_user(request), **form.cleaned_data)
-        messages.success(request, _("The group is saved."))
-        return redirect("hs-group", group.pk)
+        data = form.cleaned_data
+        try:
+            services.update_group(
+                group,
+                by=access.request_user(request),
+                expected_version=data["version"],
+                name=data["name"],
+                purpose=data["purpose"],
+            )
+        except services.Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The group is saved."))
+            return redirect("hs-group", group.pk)
     return render(request, "processes/group_edit.html", {"group": group, "form": form})
 
 

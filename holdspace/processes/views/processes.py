@@ -150,13 +150,21 @@ def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpRespons
     party = access.parties_of(process).get(role)
     if party is None or role not in dict(Party.Role.choices):
         raise Http404
-    form = PartyForm(posted(request), initial={"pseudonym": party.pseudonym})
+    initial = {"pseudonym": party.pseudonym, "version": party.version}
+    form = PartyForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_party(
-            party, by=access.request_user(request), pseudonym=form.cleaned_data["pseudonym"]
-        )
-        messages.success(request, _("The pseudonym is saved."))
-        return redirect("hs-process", process.pk)
+        try:
+            services.update_party(
+                party,
+                by=access.request_user(request),
+                expected_version=form.cleaned_data["version"],
+                pseudonym=form.cleaned_data["pseudonym"],
+            )
+        except services.Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, _("The pseudonym is saved."))
+            return redirect("hs-process", process.pk)
     return render(
         request,
         "processes/party_edit.html",
