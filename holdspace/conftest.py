@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from holdspace.accounts.models import User
-from holdspace.testing import make_user, sign_in
+from holdspace.testing import World, build_world, make_user, sign_in
+from holdspace.vault.keyring import using
 
 
 @pytest.fixture
@@ -69,3 +70,15 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def world(db: None) -> Iterator[World]:
+    """Two processes with every group kind and persona (holdspace.testing).
+
+    The test code itself runs with the keyring that built the first process,
+    so it can read what it checks; every request brings its own keyring.
+    """
+    built = build_world()
+    with using(built.keyring):
+        yield built

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "holdspace.web",
     "holdspace.accounts",
     "holdspace.audit",
+    "holdspace.vault",
     "holdspace.processes",
     "holdspace.demo",
     "django.contrib.auth",
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "holdspace.accounts.middleware.SessionLifetimeMiddleware",
+    "holdspace.vault.middleware.KeyringMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "holdspace.web.middleware.PolicyMiddleware",
@@ -164,6 +166,16 @@ if PASSWORD_HASHING == "fast" and not TESTING:  # noqa: S105
     raise ImproperlyConfigured(
         "HOLDSPACE_PASSWORD_HASHING: 'fast' is for the test suite only; use 'argon2'"
     )
+# Encryption at rest (holdspace.vault): the instance key, kept outside the
+# database, and the Argon2id cost of the password-derived key.
+VAULT_INSTANCE_KEY_FILE = env.path("HOLDSPACE_INSTANCE_KEY_FILE", DATA_DIR / "instance_key")
+VAULT_KDF_MEMORY_MIB = env.integer("HOLDSPACE_KDF_MEMORY_MIB", 64, minimum=64, maximum=4096)
+VAULT_KDF = (
+    {"time_cost": 1, "memory_kib": 8, "parallelism": 1}
+    if PASSWORD_HASHING == "fast"  # noqa: S105
+    else {"time_cost": 3, "memory_kib": VAULT_KDF_MEMORY_MIB * 1024, "parallelism": 1}
+)
+
 PASSWORD_HASHERS = [
     "holdspace.accounts.hashers.FastTestHasher"
     if PASSWORD_HASHING == "fast"  # noqa: S105

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import secrets
@@ -19,15 +20,36 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts.auth import AUTH_AT, REAUTH_AT, SEEN_AT
 from holdspace.accounts.models import User
+from holdspace.accounts.services import create_account
+from holdspace.vault import accounts as vault_accounts
+from holdspace.vault import session as vault_session
+from holdspace.vault.keyring import Keyring, using
 
 PASSWORD = "correct horse battery staple"
 
+# Private keys of the accounts tests made, so that signing in needs no KDF.
+PRIVATE_KEYS: dict[Any, bytes] = {}
+RECOVERY_KEYS: dict[Any, str] = {}
 
-def make_user(username: str = "alice", *, two_factor: bool = True, **extra: Any) -> User:
-    user = User.objects.create_user(username, PASSWORD, **extra)
+
+def make_user(
+    username: str = "alice", *, two_factor: bool = True, recovery: bool = True, **extra: Any
+) -> User:
+    """An account with its keys; with ``recovery``, its recovery key is set
+    (as after the first log-in) and kept in RECOVERY_KEYS."""
+    user, private = create_account(username, PASSWORD, **extra)
+    PRIVATE_KEYS[user.pk] = private
     if two_factor:
         TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    if recovery:
+        RECOVERY_KEYS[user.pk] = vault_accounts.new_recovery_key()
+        vault_accounts.save_recovery_key(user, private, RECOVERY_KEYS[user.pk])
     return user
+
+
+def keyring_of(user: User) -> Keyring:
+    """The keyring ``user`` has in a request."""
+    return Keyring(user.pk, PRIVATE_KEYS[user.pk])
 
 
 def code_for(user: User) -> str:
@@ -43,7 +65,10 @@ def sign_in(client: Client, user: User) -> None:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     now = time.time()
     session[AUTH_AT] = session[SEEN_AT] = session[REAUTH_AT] = now
+    session_value, cookie_value = vault_session.seal(user.pk, PRIVATE_KEYS[user.pk])
+    session[vault_session.SESSION_KEY] = session_value
     session.save()
+    client.cookies[vault_session.COOKIE] = cookie_value
 
 
 def log_in_through_forms(client: Client, user: User, password: str = PASSWORD) -> None:
@@ -155,56 +180,103 @@ class World:
     shared_note: Any
     invitations: dict[str, Any]
     other_invitations: dict[str, Any]
+    keyring: Keyring
 
 
 GROUP_KINDS = ("support", "contact", "support_team", "supervision", "community", "custom")
 
-
-def _process_with_groups(name: str, prefix: str) -> tuple[Any, dict[str, Any]]:
-    from holdspace.processes.models import Group, Party, Process
-
-    process = Process.objects.create(name=name)
-    Party.objects.create(process=process, role=Party.Role.HARMED, pseudonym="A.")
-    Party.objects.create(process=process, role=Party.Role.HARMING, pseudonym="X")
-    groups = {
-        kind: Group.objects.create(process=process, kind=kind, name=f"{prefix} {kind} group")
-        for kind in GROUP_KINDS
-    }
-    return process, groups
+# The keyring that built each test process: it holds every group's key.
+BUILDERS: dict[Any, Keyring] = {}
 
 
-def _note(group: Any, author: User, title: str) -> Any:
-    from holdspace.processes.models import Note, Record, RecordAudience
+def _process_with_groups(
+    name: str, prefix: str, founder: User
+) -> tuple[Any, dict[str, Any], Keyring]:
+    """A process with a group of every kind, all set up by ``founder``, who
+    then stays only in the support group."""
+    from holdspace.processes import services
+    from holdspace.processes.models import Membership
+    from holdspace.vault.models import Grant
 
-    note = Note.objects.create(
-        kind=Record.Kind.NOTE,
-        process=group.process,
-        author=author,
-        author_group=group,
-        title=title,
-        body=f"The body of {title}.",
-    )
-    RecordAudience.objects.create(record=note, group=group)
-    return note
+    keyring = keyring_of(founder)
+    with using(keyring):
+        process = services.create_process(
+            founder,
+            services.NewProcess(
+                name=name,
+                started_on=datetime.date(2025, 1, 1),
+                harmed_term="survivor",
+                harming_term="person_who_caused_harm",
+                harmed_pseudonym="A.",
+                harming_pseudonym="X",
+                group_kind="support",
+                group_name=f"{prefix} support group",
+                commitment_until=None,
+            ),
+        )
+        groups = {"support": process.groups.get()}
+        for kind in GROUP_KINDS[1:]:
+            groups[kind] = services.add_group(
+                process, by=founder, kind=kind, name=f"{prefix} {kind} group", purpose=""
+            )
+        others = [groups[kind] for kind in GROUP_KINDS[1:]]
+        Membership.objects.filter(group__in=others, user=founder).delete()
+        Grant.objects.filter(compartment__group__in=others, user=founder).delete()
+    BUILDERS[process.pk] = keyring
+    return process, groups, keyring
+
+
+def add_member(keyring: Keyring, group: Any, user: User, role: str = "member") -> Any:
+    """Put ``user`` into ``group`` with its key, as if they had joined."""
+    from holdspace.processes.models import Membership
+    from holdspace.vault import compartments
+
+    with using(keyring):
+        membership = Membership.objects.create(group=group, user=user, role=role)
+        compartments.grant(keyring, group.compartment, user)
+    return membership
+
+
+def write_note(keyring: Keyring, group: Any, author: User, title: str, body: str = "") -> Any:
+    from holdspace.processes import services
+
+    with using(keyring):
+        return services.write_note(
+            author=author,
+            group=group,
+            occurred_on=group.process.started_on,
+            title=title,
+            body=body or f"The body of {title}.",
+        )
 
 
 def build_world() -> World:
-    from holdspace.processes.models import GroupInvitation, Membership, Party, RecordAudience
+    from holdspace.processes import services
+    from holdspace.processes.models import Membership, Party
 
-    process, groups = _process_with_groups("Process Willow", "Willow")
-    other_process, other_groups = _process_with_groups("Process Birch", "Birch")
     personas: dict[str, User] = {}
-    memberships: dict[str, Any] = {}
+    for kind in GROUP_KINDS:
+        for role in ("coordinator", "member"):
+            personas[f"{kind}-{role}"] = make_user(f"{kind}-{role}".replace("_", "-"))
+    birch = {kind: make_user(f"birch-{kind.replace('_', '-')}") for kind in GROUP_KINDS}
+    process, groups, keyring = _process_with_groups(
+        "Process Willow", "Willow", personas["support-coordinator"]
+    )
+    other_process, other_groups, other_keyring = _process_with_groups(
+        "Process Birch", "Birch", birch["support"]
+    )
+    memberships: dict[str, Any] = {
+        "support-coordinator": Membership.objects.get(
+            group=groups["support"], user=personas["support-coordinator"]
+        )
+    }
     for kind, group in groups.items():
         for role in ("coordinator", "member"):
             name = f"{kind}-{role}"
-            user = make_user(name.replace("_", "-"))
-            personas[name] = user
-            memberships[name] = Membership.objects.create(group=group, user=user, role=role)
-    for kind, group in other_groups.items():
-        Membership.objects.create(
-            group=group, user=make_user(f"birch-{kind.replace('_', '-')}"), role="coordinator"
-        )
+            if name not in memberships:
+                memberships[name] = add_member(keyring, group, personas[name], role)
+    for kind, group in list(other_groups.items())[1:]:
+        add_member(other_keyring, group, birch[kind], "coordinator")
     personas["survivor"] = make_user("survivor")
     personas["portal"] = make_user("portal")
     Party.objects.filter(process=process, role=Party.Role.HARMED).update(
@@ -216,23 +288,25 @@ def build_world() -> World:
     personas["admin"] = make_user("admin", is_instance_admin=True)
     personas["outsider"] = make_user("outsider")
     notes = {
-        kind: _note(g, personas[f"{kind}-member"], f"{kind} note") for kind, g in groups.items()
-    }
-    birch = {kind: g.memberships.get().user for kind, g in other_groups.items()}
-    other_notes = {
-        kind: _note(g, birch[kind], f"birch {kind} note") for kind, g in other_groups.items()
-    }
-    shared = _note(groups["support"], personas["support-member"], "shared note")
-    for kind in GROUP_KINDS[1:]:
-        RecordAudience.objects.create(record=shared, group=groups[kind])
-    invitations = {
-        kind: GroupInvitation.issue(g, created_by=personas[f"{kind}-coordinator"], role="member")[0]
+        kind: write_note(keyring, g, personas[f"{kind}-member"], f"{kind} note")
         for kind, g in groups.items()
     }
-    other_invitations = {
-        kind: GroupInvitation.issue(g, created_by=birch[kind], role="member")[0]
+    other_notes = {
+        kind: write_note(other_keyring, g, birch[kind], f"birch {kind} note")
         for kind, g in other_groups.items()
     }
+    shared = write_note(keyring, groups["support"], personas["support-member"], "shared note")
+    with using(keyring):
+        services.set_audience(shared, groups.values())
+        invitations = {
+            kind: services.invite(g, by=personas[f"{kind}-coordinator"], role="member", note="")[0]
+            for kind, g in groups.items()
+        }
+    with using(other_keyring):
+        other_invitations = {
+            kind: services.invite(g, by=birch[kind], role="member", note="")[0]
+            for kind, g in other_groups.items()
+        }
     return World(
         process=process,
         other_process=other_process,
@@ -245,41 +319,66 @@ def build_world() -> World:
         shared_note=shared,
         invitations=invitations,
         other_invitations=other_invitations,
+        keyring=keyring,
     )
 
 
 def bulk_notes(group: Any, author: User, count: int, *, title: str = "Bulk note") -> list[Any]:
-    """Many notes at once, visible to ``group`` (Django cannot bulk-create
-    rows of a model with a parent table, so the note rows go in by hand)."""
-    import datetime
+    """Many encrypted notes at once, visible to ``group`` (Django cannot bulk-
+    create rows of a model with a parent table, so note rows go in by hand)."""
 
     from django.db import connection
 
     from holdspace.processes.models import Note, Record, RecordAudience
+    from holdspace.vault import crypto
+    from holdspace.vault.fields import field_ad
+    from holdspace.vault.keyring import wrap_ad
+    from holdspace.vault.models import CompartmentVersion, DataKey, Wrap
 
+    compartment = group.compartment
+    public = bytes(
+        CompartmentVersion.objects.get(
+            compartment=compartment, version=compartment.version
+        ).public_key
+    )
     start = datetime.date(2024, 1, 1)
+    keys = DataKey.objects.bulk_create(DataKey(process_id=group.process_id) for _ in range(count))
+    secrets_ = [crypto.random_bytes() for _ in keys]
+    Wrap.objects.bulk_create(
+        Wrap(
+            data_key=key,
+            compartment=compartment,
+            version=compartment.version,
+            sealed=crypto.seal_to(
+                public, secret, wrap_ad(key.pk, compartment.pk, compartment.version)
+            ),
+        )
+        for key, secret in zip(keys, secrets_, strict=True)
+    )
     records = Record.objects.bulk_create(
         Record(
             kind=Record.Kind.NOTE,
             process_id=group.process_id,
             author=author,
             author_group=group,
+            data_key=key,
             occurred_on=start + datetime.timedelta(days=i % 700),
         )
-        for i in range(count)
+        for i, key in enumerate(keys)
     )
+    rows = []
+    for i, (record, key, secret) in enumerate(zip(records, keys, secrets_, strict=True)):
+        note = Note(record_ptr=record, pk=record.pk)
+        cells = [
+            crypto.seal_data(secret, text.encode(), field_ad(note, field, key.pk))
+            for field, text in (("title", f"{title} {i}"), ("body", "Body."))
+        ]
+        rows.append((record.pk.hex if connection.vendor == "sqlite" else record.pk, *cells))
     table = connection.ops.quote_name(Note._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {table} (record_ptr_id, title, body) VALUES (%s, %s, %s)",  # noqa: S608
-            [
-                (
-                    record.pk.hex if connection.vendor == "sqlite" else record.pk,
-                    f"{title} {i}",
-                    "Body.",
-                )
-                for i, record in enumerate(records)
-            ],
+            rows,
         )
     RecordAudience.objects.bulk_create(RecordAudience(record=r, group=group) for r in records)
     return records

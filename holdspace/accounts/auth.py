@@ -32,6 +32,12 @@ from django_otp.util import random_hex
 
 from holdspace.accounts.models import Session, User
 from holdspace.audit import services as audit
+from holdspace.vault import accounts as vault_accounts
+from holdspace.vault import compartments as vault_compartments
+from holdspace.vault.crypto import CryptoError
+from holdspace.vault.instance import InstanceKeyError
+from holdspace.vault.middleware import keyring_for
+from holdspace.vault.models import AccountKey
 
 log = logging.getLogger("holdspace.security")
 
@@ -56,6 +62,28 @@ def check_password(request: HttpRequest, username: str, password: str) -> User |
     which counts failures per username + IP and may refuse early."""
     user = authenticate(request, username=username, password=password)
     return user if isinstance(user, User) else None
+
+
+class VaultUnavailable(Exception):
+    """The account's keys cannot be opened on this server (S12)."""
+
+
+def open_keys(user: User, password: str) -> bytes:
+    """The account's private key, after the password was accepted.
+
+    Raises VaultUnavailable when the instance key is missing or the stored
+    key does not open; nothing is logged in then (fail closed).
+    """
+    try:
+        if not AccountKey.objects.filter(user=user).exists():
+            return vault_accounts.create_keys(user, password)
+        return vault_accounts.unlock_with_password(user, password)
+    except InstanceKeyError as error:
+        log.error("vault.instance_key_unavailable user=%s: %s", user.pk, error)
+        raise VaultUnavailable(str(error)) from None
+    except CryptoError:
+        log.error("vault.account_key_unreadable user=%s", user.pk)
+        raise VaultUnavailable("the account key does not open") from None
 
 
 def begin_second_factor(request: HttpRequest, user: User) -> None:
@@ -89,6 +117,8 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
     if user.language:
         request.session["_language"] = user.language
     audit.log("account.logged_in", user=user, target=user)
+    # A key holder logging in gives waiting members their keys.
+    vault_compartments.complete_pending(keyring_for(request))
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:

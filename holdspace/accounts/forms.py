@@ -181,3 +181,33 @@ class ResetForm(forms.Form):
         required=False,
         help_text=_("They will set up two-factor authentication again when they next log in."),
     )
+
+
+class RecoveryConfirmForm(forms.Form):
+    recovery_key = forms.CharField(
+        label=_("Type your recovery key"),
+        max_length=100,
+        help_text=_("To be sure you have it: type it from where you wrote or printed it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class RecoveryResetForm(NewPasswordMixin):
+    field_order = ["username", "recovery_key", "new_password", "new_password_again"]
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    recovery_key = forms.CharField(
+        label=_("Recovery key"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_username(self) -> str:
+        return normalize_username(self.cleaned_data["username"])
+
+    def password_user(self) -> User | None:
+        return User(username=self.cleaned_data.get("username", ""))

@@ -11,6 +11,8 @@ urlpatterns = [
     path("invite/<str:token>/", invitations.accept_invitation, name="hs-invite"),
     path("reset/<str:token>/", invitations.reset_password, name="hs-reset-password"),
     path("forgot/", invitations.forgot_password, name="hs-forgot"),
+    path("forgot/recovery/", invitations.recover, name="hs-recover"),
+    path("account/recovery-key/", account.recovery_key, name="hs-recovery-key"),
     path("account/", account.account, name="hs-account"),
     path("account/backup-codes/", login.backup_codes, name="hs-backup-codes"),
     path(

@@ -20,6 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
 from holdspace.accounts.models import User
+from holdspace.accounts.services import create_account
+from holdspace.vault import accounts as vault_accounts
 
 
 @dataclass(frozen=True)
@@ -121,20 +123,23 @@ def build() -> None:
     from holdspace.processes import demo as process_demo
 
     with transaction.atomic():
-        users = {}
+        users, private_keys = {}, {}
         for account in ACCOUNTS:
-            user = User.objects.create_user(
+            user, private = create_account(
                 account.username,
                 demo_password(account.username),
                 is_demo=True,
                 is_instance_admin=account.is_instance_admin,
             )
+            # Demo accounts skip the recovery-key step of a first log-in.
+            vault_accounts.save_recovery_key(user, private, vault_accounts.new_recovery_key())
+            private_keys[user.username] = private
             TOTPDevice.objects.create(
                 user=user, name="authenticator", key=demo_totp_key(user.username), confirmed=True
             )
             auth.new_backup_codes(user)
             users[user.username] = user
-        process_demo.build(users)
+        process_demo.build(users, private_keys)
 
 
 def credentials() -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ account; the object checks happen in the ``get_…_for_user`` helpers).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -41,6 +42,7 @@ from holdspace.processes.models import (
     RecordAudience,
     Responsibility,
 )
+from holdspace.vault.keyring import current as keyring
 from holdspace.web.policy import View, declare, log_denied, signed_in
 
 
@@ -169,6 +171,15 @@ def get_member_of_group(request: HttpRequest, group: Group, membership_id: uuid.
     return membership
 
 
+def waiting_for_key(group: Group) -> dict[uuid.UUID, str]:
+    """Members of ``group`` who should hold its key and do not yet, with why
+    ("joined": nobody has handed it over yet; "reset": a new account key)."""
+    from holdspace.vault.models import PendingGrant
+
+    rows = PendingGrant.objects.filter(compartment__group=group).values_list("user_id", "reason")
+    return dict(rows)
+
+
 def pending_invitations(group: Group) -> QuerySet[GroupInvitation]:
     from django.utils import timezone
 
@@ -244,6 +255,12 @@ def timeline_for(
         .prefetch_related("audience_groups")
         .order_by("-occurred_on", "-created_at")
     )
+
+
+def open_keys(records: Iterable[Record], *extra_data_keys: uuid.UUID | None) -> None:
+    """Open the keys a page of records needs with a constant number of
+    queries, instead of one per record (the vault would otherwise ask)."""
+    keyring().prefetch([*(record.data_key_id for record in records), *extra_data_keys])
 
 
 def get_record_for_user(

@@ -16,6 +16,9 @@ from holdspace.accounts.models import User
 from holdspace.processes import services
 from holdspace.processes.models import Event, Group, Membership, Party, Record
 from holdspace.processes.terminology import HarmedTerm, HarmingTerm
+from holdspace.vault import compartments
+from holdspace.vault.keyring import Keyring, current, using
+from holdspace.vault.models import Grant
 
 # (days after the start, group kind, author role, audience kinds, title, text)
 NOTES: tuple[tuple[int, str, str, tuple[str, ...], str, str], ...] = (
@@ -220,10 +223,19 @@ def _backdate(record: Record, day: datetime.date) -> None:
     Record.objects.filter(pk=record.pk).update(occurred_on=day, created_at=stamp, updated_at=stamp)
 
 
-def build(users: Mapping[str, User]) -> None:
-    """Create Process Juniper with the demo accounts in their groups."""
-    start = timezone.localdate() - datetime.timedelta(days=850)
+def build(users: Mapping[str, User], private_keys: Mapping[str, bytes]) -> None:
+    """Create Process Juniper with the demo accounts in their groups.
+
+    It runs with the founder's keyring: the founder sets every group up and
+    so holds every key while building, then leaves the other groups.
+    """
     founder = users["demo-support-coordinator"]
+    with using(Keyring(founder.pk, private_keys[founder.username])):
+        _build(users, founder)
+
+
+def _build(users: Mapping[str, User], founder: User) -> None:
+    start = timezone.localdate() - datetime.timedelta(days=850)
     process = services.create_process(
         founder,
         services.NewProcess(
@@ -264,8 +276,11 @@ def build(users: Mapping[str, User]) -> None:
             commitment_until=timezone.localdate() + datetime.timedelta(days=200),
             capacity_note="Two evenings a month.",
         )
+        compartments.grant(current(), groups[kind].compartment, users[username])
     # The founder set the new groups up for their own coordinators.
-    Membership.objects.filter(group__in=[groups[kind] for kind in days], user=founder).delete()
+    handed_over = [groups[kind] for kind in days]
+    Membership.objects.filter(group__in=handed_over, user=founder).delete()
+    Grant.objects.filter(compartment__group__in=handed_over, user=founder).delete()
     _pending_member(groups["contact"], users["demo-pending"])
     services.move_responsibility(
         process, "contact", to=groups["contact"], by=users["demo-support-coordinator"]

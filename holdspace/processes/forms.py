@@ -33,12 +33,12 @@ CONFLICT_HELP = _(
 
 class GroupChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Group) -> str:
-        return obj.name
+        return str(obj.name)
 
 
 class GroupsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Group) -> str:
-        return obj.name
+        return str(obj.name)
 
 
 class VersionedForm(forms.Form):

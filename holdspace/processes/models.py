@@ -20,6 +20,15 @@ from django.utils.translation import pgettext_lazy
 
 from holdspace.accounts.models import User, hash_token
 from holdspace.processes.terminology import HarmedTerm, HarmingTerm, Terms
+from holdspace.vault.fields import EncryptedTextField, UnreadableText
+from holdspace.vault.models import DataKey
+
+
+def data_key_field(**kwargs: Any) -> models.ForeignKey[DataKey | None, DataKey | None]:
+    """The key that encrypts an object's texts (see holdspace.vault)."""
+    return models.ForeignKey(
+        DataKey, null=True, blank=True, on_delete=models.PROTECT, related_name="+", **kwargs
+    )
 
 
 class Process(models.Model):
@@ -32,7 +41,10 @@ class Process(models.Model):
         CLOSED = "closed", pgettext_lazy("process status", "closed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(_("working name"), max_length=200)
+    # The process key: its name, the groups' names and the pseudonyms, for
+    # every member of the process.
+    data_key = data_key_field()
+    name = EncryptedTextField(_("working name"), key="data_key")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     # Values come with the intake and templates work.
@@ -72,7 +84,8 @@ class Party(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(max_length=16, choices=Role.choices)
-    pseudonym = models.CharField(_("pseudonym"), max_length=100)
+    process_key = data_key_field()
+    pseudonym = EncryptedTextField(_("pseudonym"), key="process_key")
     account = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="parties"
     )
@@ -101,8 +114,11 @@ class Group(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="groups")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=120)
-    purpose = models.TextField(_("purpose"), blank=True)
+    process_key = data_key_field()
+    # The group key: its purpose, its members' notes, its invitations' notes.
+    data_key = data_key_field()
+    name = EncryptedTextField(_("name"), key="process_key")
+    purpose = EncryptedTextField(_("purpose"), key="data_key", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -151,12 +167,16 @@ class Membership(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
     commitment_until = models.DateField(_("committed until"), null=True, blank=True)
-    capacity_note = models.TextField(_("time and capacity"), blank=True)
-    conflict_of_interest = models.TextField(_("conflict of interest"), blank=True)
+    capacity_note = EncryptedTextField(_("time and capacity"), key="group.data_key", blank=True)
+    conflict_of_interest = EncryptedTextField(
+        _("conflict of interest"), key="group.data_key", blank=True
+    )
     conflict_confirmed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    conflict_confirmation = models.TextField(_("reason for confirming"), blank=True)
+    conflict_confirmation = EncryptedTextField(
+        _("reason for confirming"), key="group.data_key", blank=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = MembershipQuerySet.as_manager()
@@ -188,8 +208,10 @@ class GroupInvitation(models.Model):
         max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
     # For the coordinators' memory ("for R."), so nobody is invited twice.
-    note = models.CharField(_("for whom (only your group sees this)"), max_length=100, blank=True)
+    note = EncryptedTextField(_("for whom"), key="group.data_key", blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
+    # The group's key, locked with the link's token: a new member reads at once.
+    sealed_key = models.BinaryField(null=True, blank=True)
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -215,6 +237,7 @@ class GroupInvitation(models.Model):
     def issue(
         cls, group: Group, *, created_by: User, role: str, note: str = ""
     ) -> tuple[GroupInvitation, str]:
+        """A new link; the caller seals the group's key into it (services.invite)."""
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
             group=group,
@@ -293,6 +316,8 @@ class Record(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     author_group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    # The record key, sealed to every compartment in the audience.
+    data_key = data_key_field()
     occurred_on = models.DateField(_("date"), default=timezone.localdate)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -328,15 +353,15 @@ class RecordAudience(models.Model):
 class Revision(models.Model):
     """A record as it was before an edit: nothing is silently overwritten."""
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     edited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     edited_at = models.DateTimeField(default=timezone.now)
-    # JSON of the content fields. A text column, not JSONField: SQLite's
-    # JSON_VALID check constraint is refused with trusted_schema=OFF.
-    content = models.TextField()
+    # JSON of the content fields, encrypted with the record's key.
+    content = EncryptedTextField(key="record.data_key")
 
     class Meta:
         ordering = ["-version"]
@@ -349,13 +374,15 @@ class Revision(models.Model):
 
     @property
     def values(self) -> dict[str, Any]:
+        if isinstance(self.content, UnreadableText):
+            return {"title": "", "body": self.content}
         loaded: dict[str, Any] = json.loads(self.content)
         return loaded
 
 
 class Note(Record):
-    title = models.CharField(_("title"), max_length=200, blank=True)
-    body = models.TextField(_("note"))
+    title = EncryptedTextField(_("title"), key="data_key", blank=True)
+    body = EncryptedTextField(_("note"), key="data_key")
 
     # The fields an edit may change, in the order a revision keeps them.
     CONTENT_FIELDS = ("occurred_on", "title", "body")

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts import auth
 from holdspace.accounts.models import User
+from holdspace.accounts.services import create_account
 from holdspace.audit import services as audit
 from holdspace.processes.models import (
     DEFAULT_RESPONSIBILITIES,
@@ -37,6 +37,10 @@ from holdspace.processes.models import (
     Responsibility,
     Revision,
 )
+from holdspace.vault import compartments as vault
+from holdspace.vault.keyring import KeyUnavailable
+from holdspace.vault.keyring import current as keyring
+from holdspace.vault.models import Compartment, Wrap
 
 
 class Refused(Exception):
@@ -90,10 +94,39 @@ def _event(
 
 
 def set_audience(record: Record, groups: Iterable[Group]) -> None:
+    """Who may read a record: the audience rows for the access core, and the
+    record key sealed to exactly those groups' compartments for the vault."""
+    chosen = {group.pk: group for group in groups}
     RecordAudience.objects.filter(record=record).delete()
     RecordAudience.objects.bulk_create(
-        RecordAudience(record=record, group=group) for group in {g.pk: g for g in groups}.values()
+        RecordAudience(record=record, group=g) for g in chosen.values()
     )
+    if record.data_key_id is None:
+        return  # events carry no text
+    compartments = Compartment.objects.filter(group_id__in=chosen)
+    Wrap.objects.filter(
+        data_key_id=record.data_key_id, compartment__kind=Compartment.Kind.GROUP
+    ).exclude(compartment__in=compartments).delete()
+    for compartment in compartments:
+        keyring().share(record.data_key_id, compartment)
+
+
+def _party_audience(record: Record, to_harming_party: bool, to_harmed_party: bool) -> None:
+    """Seal the record key to the party spaces it is addressed to (or unseal it)."""
+    for kind, wanted in (
+        (Compartment.Kind.PORTAL, to_harming_party),
+        (Compartment.Kind.SURVIVOR, to_harmed_party),
+    ):
+        if record.data_key_id is None:
+            return
+        if wanted:
+            keyring().share(record.data_key_id, vault.party_compartment(record.process_id, kind))
+        else:
+            Wrap.objects.filter(
+                data_key_id=record.data_key_id,
+                compartment__process_id=record.process_id,
+                compartment__kind=kind,
+            ).delete()
 
 
 # Processes -------------------------------------------------------------
@@ -114,25 +147,26 @@ class NewProcess:
 
 def create_process(creator: User, data: NewProcess) -> Process:
     """A new process; its creator coordinates its first group."""
+    ring = keyring()
     with transaction.atomic():
-        process = Process.objects.create(
-            name=data.name,
+        process = Process(
             started_on=data.started_on,
             harmed_term=data.harmed_term,
             harming_term=data.harming_term,
         )
-        Party.objects.create(
-            process=process, role=Party.Role.HARMED, pseudonym=data.harmed_pseudonym
-        )
-        Party.objects.create(
-            process=process, role=Party.Role.HARMING, pseudonym=data.harming_pseudonym
-        )
-        group = Group.objects.create(process=process, kind=data.group_kind, name=data.group_name)
-        Membership.objects.create(
-            group=group,
-            user=creator,
-            role=Membership.Role.COORDINATOR,
-            commitment_until=data.commitment_until,
+        process.data_key = ring.new_data_key(process.pk)
+        process.name = data.name
+        process.save()
+        for role, pseudonym in (
+            (Party.Role.HARMED, data.harmed_pseudonym),
+            (Party.Role.HARMING, data.harming_pseudonym),
+        ):
+            Party.objects.create(
+                process=process, role=role, process_key=process.data_key, pseudonym=pseudonym
+            )
+        group = _new_group(process, creator, kind=data.group_kind, name=data.group_name, purpose="")
+        Membership.objects.filter(group=group, user=creator).update(
+            commitment_until=data.commitment_until
         )
         _take_default_responsibilities(group)
         audit.log("process.created", user=creator, target=process, process_id=process.pk)
@@ -150,23 +184,29 @@ def update_process(
     changes: dict[str, Any],
 ) -> Process:
     with transaction.atomic():
-        _save_versioned(Process, process.pk, expected_version, changes)
+        _save_versioned(process, expected_version, changes)
         audit.log("process.updated", user=by, target=process, process_id=process.pk)
     return Process.objects.get(pk=process.pk)
 
 
-def _save_versioned(model: Any, pk: Any, expected_version: int, changes: dict[str, Any]) -> None:
-    """Save ``changes`` only if nobody saved since ``expected_version`` (S38)."""
-    updated = model.objects.filter(pk=pk, version=expected_version).update(
-        version=F("version") + 1, **changes
-    )
-    if not updated:
+def _save_versioned(instance: Any, expected_version: int, changes: dict[str, Any]) -> None:
+    """Save ``changes`` only if nobody saved since ``expected_version`` (S38).
+
+    The row is locked and saved through the model, so that encrypted fields
+    are encrypted on the way.
+    """
+    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
+    if locked.version != expected_version:
         raise Refused(_("This was changed meanwhile. Please look at it again."))
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.version = expected_version + 1
+    locked.save(update_fields=[*changes, "version"])
 
 
 def update_party(party: Party, *, by: User, expected_version: int, pseudonym: str) -> None:
     with transaction.atomic():
-        _save_versioned(Party, party.pk, expected_version, {"pseudonym": pseudonym})
+        _save_versioned(party, expected_version, {"pseudonym": pseudonym})
         audit.log("party.updated", user=by, target=party, process_id=party.process_id)
 
 
@@ -181,11 +221,27 @@ def _take_default_responsibilities(group: Group) -> None:
     )
 
 
+def _new_group(process: Process, coordinator: User, *, kind: str, name: str, purpose: str) -> Group:
+    """A group with its own compartment, coordinated (and its key held) by
+    ``coordinator``, who must already hold the process key."""
+    ring = keyring()
+    group = Group(process=process, kind=kind, process_key_id=process.data_key_id)
+    group.data_key = ring.new_data_key(process.pk)
+    group.name, group.purpose = name, purpose
+    group.save()
+    compartment = vault.create(
+        ring, process.pk, kind=Compartment.Kind.GROUP, group_id=group.pk, holders=[coordinator]
+    )
+    ring.share(process.data_key_id, compartment)  # type: ignore[arg-type]
+    ring.share(group.data_key_id, compartment)  # type: ignore[arg-type]
+    Membership.objects.create(group=group, user=coordinator, role=Membership.Role.COORDINATOR)
+    return group
+
+
 def add_group(process: Process, *, by: User, kind: str, name: str, purpose: str) -> Group:
     """A new group; whoever adds it coordinates it until they hand over."""
     with transaction.atomic():
-        group = Group.objects.create(process=process, kind=kind, name=name, purpose=purpose)
-        Membership.objects.create(group=group, user=by, role=Membership.Role.COORDINATOR)
+        group = _new_group(process, by, kind=kind, name=name, purpose=purpose)
         _take_default_responsibilities(group)
         _audit("group.added", by=by, target=group, group=group)
         _event(
@@ -201,7 +257,7 @@ def add_group(process: Process, *, by: User, kind: str, name: str, purpose: str)
 
 def update_group(group: Group, *, by: User, expected_version: int, name: str, purpose: str) -> None:
     with transaction.atomic():
-        _save_versioned(Group, group.pk, expected_version, {"name": name, "purpose": purpose})
+        _save_versioned(group, expected_version, {"name": name, "purpose": purpose})
         _audit("group.updated", by=by, target=group, group=group)
 
 
@@ -237,6 +293,10 @@ def move_responsibility(process: Process, kind: str, *, to: Group, by: User) -> 
 def invite(group: Group, *, by: User, role: str, note: str) -> tuple[GroupInvitation, str]:
     with transaction.atomic():
         invitation, token = GroupInvitation.issue(group, created_by=by, role=role, note=note)
+        invitation.sealed_key = vault.seal_for_invitation(
+            keyring(), group.compartment, invitation.pk, token
+        )
+        invitation.save(update_fields=["sealed_key"])
         _audit("group_invitation.created", by=by, target=invitation, group=group)
     return invitation, token
 
@@ -275,6 +335,22 @@ def join(
         if Membership.objects.current().filter(group=group, user=user).exists():
             raise Refused(_("You are already in this group. The invitation was not used."))
         pending = needs_confirmation(group, conflict_of_interest)
+        # The link carries the group's key: with it the newcomer's notes are
+        # encrypted, and (unless a coordinator must confirm first) it is theirs.
+        if invitation.sealed_key is None:
+            raise Refused(_("This invitation cannot be used any more."))
+        vault.open_invitation(
+            keyring(),
+            bytes(invitation.sealed_key),
+            group.compartment,
+            invitation.pk,
+            token,
+            user=None if pending else user,
+        )
+        if keyring().data_key(group.data_key_id) is None:
+            raise Refused(
+                _("The group's keys changed since this link was made. Please ask for a new link.")
+            )
         membership = Membership.objects.create(
             group=group,
             user=user,
@@ -304,7 +380,22 @@ def _member_event(code: str, membership: Membership, *, by: User) -> None:
     )
 
 
-def create_account_for_invitation(token: str, *, username: str, password: str) -> User:
+def open_invitation_for_reading(invitation: GroupInvitation, token: str) -> None:
+    """Let this request read what the invitation's group key opens."""
+    if invitation.sealed_key is not None:
+        vault.open_invitation(
+            keyring(),
+            bytes(invitation.sealed_key),
+            invitation.group.compartment,
+            invitation.pk,
+            token,
+            user=None,
+        )
+
+
+def create_account_for_invitation(
+    token: str, *, username: str, password: str
+) -> tuple[User, bytes]:
     """A new account made with a group invitation link; a link makes one at most.
     The invitation itself stays unused until the new account joins."""
     with transaction.atomic():
@@ -313,11 +404,11 @@ def create_account_for_invitation(token: str, *, username: str, password: str) -
             invitation = GroupInvitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation is None or invitation.created_account_id is not None:
             raise Refused(_("This invitation cannot be used any more."))
-        user = User.objects.create_user(username, password)
+        user, private = create_account(username, password)
         invitation.created_account = user
         invitation.save(update_fields=["created_account"])
         audit.log("account.created", user=user, target=user)
-    return user
+    return user, private
 
 
 def confirm_conflict(membership: Membership, *, by: User, reason: str) -> None:
@@ -331,6 +422,7 @@ def confirm_conflict(membership: Membership, *, by: User, reason: str) -> None:
         membership.conflict_confirmed_by = by
         membership.conflict_confirmation = reason
         membership.save(update_fields=["status", "conflict_confirmed_by", "conflict_confirmation"])
+        vault.grant(keyring(), membership.group.compartment, membership.user)
         _audit("membership.conflict_confirmed", by=by, target=membership, group=membership.group)
         _member_event(Event.Code.MEMBER_JOINED, membership, by=by)
 
@@ -365,7 +457,7 @@ def update_membership(
     if reconfirm:
         changes["status"] = Membership.Status.PENDING
     with transaction.atomic():
-        _save_versioned(Membership, membership.pk, expected_version, changes)
+        _save_versioned(membership, expected_version, changes)
         _audit("membership.updated", by=by, target=membership, group=membership.group)
     return str(changes.get("status", membership.status))
 
@@ -385,6 +477,44 @@ def _end(membership: Membership, reason: str) -> None:
     membership.save(update_fields=["status", "ended_on", "end_reason"])
 
 
+def _revoke_keys(membership: Membership, *, by: User) -> None:
+    """Their grants go and the group's key moves to a new version (S9); older
+    record keys are re-wrapped by a job right after the commit."""
+    try:
+        job = vault.revoke(keyring(), membership.group.compartment, membership.user)
+    except vault.LastKeyHolder:
+        raise Refused(
+            _(
+                "Nobody else in the group holds its key yet, so its texts would be lost. "
+                "Ask another member to log in once, then try again."
+            )
+        ) from None
+    _audit("keys.rotated", by=by, target=job, group=membership.group)
+    transaction.on_commit(run_rekey_soon)
+
+
+def run_rekey_soon() -> None:
+    """Re-wrap a bounded amount now; `holdspace rekey` finishes any rest."""
+    from holdspace.vault import rekey
+
+    rekey.run(max_batches=20)
+
+
+def restore_access(membership: Membership, *, by: User) -> None:
+    """Give a member the group's key: after joining (if nobody was there to
+    give it), or after their account was reset without its recovery key."""
+    if membership.status != Membership.Status.ACTIVE:
+        raise Refused(_("Only an active member can receive the group's key."))
+    with transaction.atomic():
+        try:
+            vault.grant(keyring(), membership.group.compartment, membership.user)
+        except KeyUnavailable:
+            raise Refused(
+                _("You do not hold the group's current key yourself, so you cannot pass it on.")
+            ) from None
+        _audit("keys.access_restored", by=by, target=membership, group=membership.group)
+
+
 def leave(membership: Membership, *, by: User) -> None:
     group = membership.group
     others = Membership.objects.current().filter(group=group).exclude(pk=membership.pk)
@@ -396,6 +526,7 @@ def leave(membership: Membership, *, by: User) -> None:
         raise Refused(_("You are the only coordinator. Hand coordination to someone first."))
     with transaction.atomic():
         _end(membership, Membership.EndReason.LEFT)
+        _revoke_keys(membership, by=by)
         _audit("membership.left", by=by, target=membership, group=group)
         _member_event(Event.Code.MEMBER_LEFT, membership, by=by)
 
@@ -410,6 +541,7 @@ def remove_member(membership: Membership, *, by: User) -> None:
     group = membership.group
     with transaction.atomic():
         _end(membership, Membership.EndReason.REMOVED)
+        _revoke_keys(membership, by=by)
         auth.end_sessions(membership.user)
         _audit("membership.removed", by=by, target=membership, group=group)
         _member_event(Event.Code.MEMBER_REMOVED, membership, by=by)
@@ -448,15 +580,16 @@ def write_note(
 ) -> Note:
     """A note for the author's group only (widening is a separate, explicit step)."""
     with transaction.atomic():
-        note = Note.objects.create(
+        note = Note(
             kind=Record.Kind.NOTE,
             process_id=group.process_id,
             author=author,
             author_group=group,
             occurred_on=occurred_on,
-            title=title,
-            body=body,
         )
+        note.data_key = keyring().new_data_key(group.process_id)
+        note.title, note.body = title, body
+        note.save()
         set_audience(note, [group])
         _audit("note.created", by=author, target=note, group=group)
     return note
@@ -523,6 +656,7 @@ def change_audience(
             or (to_harmed_party and not record.to_harmed_party)
         )
         set_audience(record, chosen.values())
+        _party_audience(record, to_harming_party, to_harmed_party)
         Record.objects.filter(pk=record.pk).update(
             to_harming_party=to_harming_party, to_harmed_party=to_harmed_party
         )

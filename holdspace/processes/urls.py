@@ -37,6 +37,11 @@ urlpatterns = [
         groups.confirm_conflict,
         name="hs-member-confirm",
     ),
+    path(
+        "g/<uuid:group_id>/members/<uuid:membership_id>/restore/",
+        groups.restore_access,
+        name="hs-member-restore",
+    ),
     path("g/<uuid:group_id>/notes/new/", records.note_new, name="hs-note-new"),
     path("join/<str:token>/", join.join, name="hs-join"),
     path("join/<str:token>/account/", join.join_new_account, name="hs-join-account"),

@@ -4,6 +4,7 @@ audience."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -15,8 +16,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from holdspace.accounts.models import User
-from holdspace.processes.models import Group, Membership, Note, Party, Process
-from holdspace.testing import make_user, sign_in
+from holdspace.processes import services
+from holdspace.processes.models import Group, Membership, Note
+from holdspace.testing import add_member, keyring_of, make_user, sign_in
+from holdspace.vault.keyring import using
+from holdspace.vault.models import Grant
 
 GROUPS = ("support", "contact")
 PEOPLE = ("ash", "bo", "cy", "dee")
@@ -29,17 +33,34 @@ class AccessMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.savepoint = transaction.savepoint()
-        self.process = Process.objects.create(name="Process Hazel")
-        Party.objects.create(process=self.process, role="harmed", pseudonym="A.")
-        Party.objects.create(process=self.process, role="harming", pseudonym="X")
-        self.groups: dict[str, Group] = {}
-        self.coordinators: dict[str, Client] = {}
-        for kind in GROUPS:
-            group = Group.objects.create(process=self.process, kind=kind, name=f"Hazel {kind}")
-            coordinator = make_user(f"{kind}-lead")
-            Membership.objects.create(group=group, user=coordinator, role="coordinator")
-            self.groups[kind] = group
-            self.coordinators[kind] = self._client(coordinator)
+        leads = {kind: make_user(f"{kind}-lead") for kind in GROUPS}
+        keyring = keyring_of(leads["support"])
+        with using(keyring):
+            self.process = services.create_process(
+                leads["support"],
+                services.NewProcess(
+                    name="Process Hazel",
+                    started_on=datetime.date(2026, 1, 1),
+                    harmed_term="survivor",
+                    harming_term="perpetrator",
+                    harmed_pseudonym="A.",
+                    harming_pseudonym="X",
+                    group_kind="support",
+                    group_name="Hazel support",
+                    commitment_until=None,
+                ),
+            )
+            contact = services.add_group(
+                self.process, by=leads["support"], kind="contact", name="Hazel contact", purpose=""
+            )
+            add_member(keyring, contact, leads["contact"], "coordinator")
+            Membership.objects.filter(group=contact, user=leads["support"]).delete()
+            Grant.objects.filter(compartment__group=contact, user=leads["support"]).delete()
+        self.groups: dict[str, Group] = {
+            "support": self.process.groups.get(kind="support"),
+            "contact": contact,
+        }
+        self.coordinators: dict[str, Client] = {k: self._client(u) for k, u in leads.items()}
         self.users: dict[str, User] = {name: make_user(name) for name in PEOPLE}
         self.clients: dict[str, Client] = {name: self._client(u) for name, u in self.users.items()}
         self.members: dict[str, set[str]] = {kind: set() for kind in GROUPS}

@@ -8,6 +8,7 @@ import pytest
 
 from holdspace.processes import services
 from holdspace.testing import PASSWORD, World, build_world, code_for
+from holdspace.vault.keyring import using
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,13 +21,14 @@ PAYLOAD = (
 def test_stored_payloads_do_not_run_S31(browser: Any, live_server: Any) -> None:
     world: World = build_world()
     person = world.personas["support-member"]
-    note = services.write_note(
-        author=person,
-        group=world.groups["support"],
-        occurred_on=world.process.started_on,
-        title=PAYLOAD,
-        body=PAYLOAD,
-    )
+    with using(world.keyring):
+        note = services.write_note(
+            author=person,
+            group=world.groups["support"],
+            occurred_on=world.process.started_on,
+            title=PAYLOAD,
+            body=PAYLOAD,
+        )
     context = browser.new_context()
     page = context.new_page()
     dialogs: list[str] = []

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from holdspace.processes.models import Group, Membership, Note, Process
-from holdspace.testing import World, build_world, make_user, sign_in
+from holdspace.testing import World, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -149,15 +149,13 @@ def _pages(world: World, form: str, text: str) -> list[Counter[tuple[str, tuple[
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_payloads_through_every_form_add_no_markup_S31(form: str) -> None:
-    world = build_world()
+def test_payloads_through_every_form_add_no_markup_S31(form: str, world: World) -> None:
     benign = _pages(world, form, BENIGN)
     for payload in PAYLOADS:
         assert _pages(world, form, payload) == benign, payload
 
 
-def test_generated_text_adds_no_markup_S31() -> None:
-    world = build_world()
+def test_generated_text_adds_no_markup_S31(world: World) -> None:
     benign = _pages(world, "note", BENIGN)
 
     @settings(max_examples=25, deadline=None, database=None)

@@ -81,6 +81,11 @@ def test_an_invited_person_gets_in_and_back_in(capsys: pytest.CaptureFixture[str
         code = f"{totp(bytes.fromhex(client.session[auth.ENROL_KEY])):06d}"
         assert client.post("/login/setup/", {"code": code})["Location"] == "/account/backup-codes/"
         assert b"Your backup codes" in client.get("/account/backup-codes/").content
+        # The recovery key comes next: shown once, confirmed by typing it.
+        page = client.get("/account/recovery-key/").content.decode()
+        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]
+        response = client.post("/account/recovery-key/", {"recovery_key": key.lower()})
+        assert response["Location"] == "/dashboard/"
         assert client.get("/dashboard/").status_code == 200
         client.post("/logout/")
         assert client.get("/dashboard/").status_code == 302

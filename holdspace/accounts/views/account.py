@@ -17,11 +17,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from holdspace.accounts import auth
-from holdspace.accounts.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm
+from holdspace.accounts.forms import (
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    EnrolForm,
+    RecoveryConfirmForm,
+)
 from holdspace.accounts.models import Session, User
-from holdspace.accounts.views.login import enrol_error, group_secret, qr_svg
+from holdspace.accounts.views.login import after_login, enrol_error, group_secret, qr_svg
 from holdspace.audit import services as audit
 from holdspace.lib.http import posted, safe_next
+from holdspace.vault import accounts as vault_accounts
+from holdspace.vault import session as vault_session
+from holdspace.vault.keyring import current as current_keyring
 from holdspace.web.policy import View, signed_in
 
 log = logging.getLogger("holdspace.security")
@@ -94,10 +102,14 @@ def reauth(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = ChangePasswordForm(posted(request), user=user)
-    if request.method == "POST" and form.is_valid():
+    private = current_keyring().private_key()
+    if request.method == "POST" and form.is_valid() and private is not None:
+        new_password = form.cleaned_data["new_password"]
         with transaction.atomic():
-            user.set_password(form.cleaned_data["new_password"])
+            user.set_password(new_password)
             user.save(update_fields=["password"])
+            # The private key stays the same; only its wrapping changes.
+            vault_accounts.change_password(user, private, new_password)
             audit.log("account.password_changed", user=user, target=user)
         update_session_auth_hash(request, user)
         ended = auth.end_sessions(user, keep=request.session.session_key)
@@ -165,3 +177,43 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
         _("You were logged out everywhere else.") if count else _("There were no other sessions."),
     )
     return redirect("hs-account")
+
+
+RECOVERY_PENDING = "hs_recovery_pending"
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+def recovery_key(request: HttpRequest) -> HttpResponse:
+    """Show a new recovery key once; it takes effect when typed back (S8)."""
+    user = _user(request)
+    private = current_keyring().private_key()
+    pending = vault_session.load_extra(request, user.pk, RECOVERY_PENDING)
+    if pending is None:
+        pending = vault_accounts.new_recovery_key()
+        vault_session.store_extra(request, user.pk, RECOVERY_PENDING, pending)
+    form = RecoveryConfirmForm(posted(request))
+    if request.method == "POST" and form.is_valid() and private is not None:
+        typed = vault_accounts.normalise_recovery_key(form.cleaned_data["recovery_key"])
+        if typed != vault_accounts.normalise_recovery_key(pending):
+            form.add_error(
+                "recovery_key",
+                _("This is not the key shown above. Please check each group of characters."),
+            )
+        else:
+            with transaction.atomic():
+                vault_accounts.save_recovery_key(user, private, pending)
+                audit.log("account.recovery_key_set", user=user, target=user)
+            request.session.pop(RECOVERY_PENDING, None)
+            messages.success(request, _("Your recovery key is set. Keep it safe."))
+            return redirect(after_login(request, setup_done=True))
+    return render(
+        request,
+        "accounts/recovery_key.html",
+        {
+            "recovery_key": pending,
+            "form": form,
+            "has_key": vault_accounts.has_recovery_key(user),
+            "later": reverse("hs-dashboard"),
+        },
+    )

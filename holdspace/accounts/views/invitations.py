@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
+from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,10 +15,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
-from holdspace.accounts.forms import AcceptInvitationForm, SetPasswordForm
+from holdspace.accounts.forms import AcceptInvitationForm, RecoveryResetForm, SetPasswordForm
 from holdspace.accounts.models import Invitation, User
+from holdspace.accounts.services import create_account
+from holdspace.accounts.views import login as login_views
 from holdspace.audit import services as audit
 from holdspace.lib.http import posted
+from holdspace.vault import accounts as vault_accounts
+from holdspace.vault import session as vault_session
 from holdspace.web.policy import public
 
 
@@ -41,7 +47,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             locked = Invitation.objects.select_for_update().usable().filter(pk=invitation.pk)
             if not locked.exists():
                 return link_unusable(request)
-            user = User.objects.create_user(
+            user, private = create_account(
                 form.cleaned_data["username"],
                 form.cleaned_data["new_password"],
                 is_instance_admin=invitation.grants_instance_admin,
@@ -50,7 +56,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             audit.log("invitation.used", user=user, target=invitation)
             audit.log("account.created", user=user, target=user)
         auth.begin_second_factor(request, user)
-        return redirect("hs-login-setup")
+        response = redirect("hs-login-setup")
+        vault_session.store(request, response, user.pk, private)
+        return response
     return render(request, "accounts/invitation_accept.html", {"form": form})
 
 
@@ -67,8 +75,12 @@ def reset_password(request: HttpRequest, token: str) -> HttpResponse:
             locked = Invitation.objects.select_for_update().usable().filter(pk=invitation.pk)
             if not locked.exists():
                 return link_unusable(request)
-            user.set_password(form.cleaned_data["new_password"])
+            new_password = form.cleaned_data["new_password"]
+            user.set_password(new_password)
             user.save(update_fields=["password"])
+            # Without the recovery key the old private key is out of reach: a
+            # new key pair, and members restore access to what was shared.
+            vault_accounts.replace_keys(user, new_password)
             if invitation.resets_two_factor:
                 TOTPDevice.objects.filter(user=user).delete()
                 StaticDevice.objects.filter(user=user).delete()
@@ -78,6 +90,45 @@ def reset_password(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Your new password is set. Please log in with it."))
         return redirect("hs-login")
     return render(request, "accounts/reset_password.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@public
+def recover(request: HttpRequest) -> HttpResponse:
+    """A forgotten password, with the recovery key: everything stays readable (S8)."""
+    form = RecoveryResetForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        credentials = {"username": username}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return login_views.locked_out(request)
+        user = User.objects.filter(username=username, is_active=True).first()
+        private = _open_with_recovery(user, form.cleaned_data["recovery_key"])
+        if user is None or private is None:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form.add_error(None, _("The username or the recovery key is not right."))
+        else:
+            new_password = form.cleaned_data["new_password"]
+            with transaction.atomic():
+                user.set_password(new_password)
+                user.save(update_fields=["password"])
+                vault_accounts.change_password(user, private, new_password)
+                auth.end_sessions(user)
+                audit.log("account.recovered", user=user, target=user)
+            messages.success(request, _("Your new password is set. Please log in with it."))
+            return redirect("hs-login")
+    return render(request, "accounts/recover.html", {"form": form})
+
+
+def _open_with_recovery(user: User | None, recovery_text: str) -> bytes | None:
+    """The private key, or None — with the same work for unknown accounts (S24)."""
+    if user is None:
+        vault_accounts.recovery_attempt_cost_for_unknown(recovery_text)
+        return None
+    try:
+        return vault_accounts.unlock_with_recovery(user, recovery_text)
+    except vault_accounts.WrongRecoveryKey:
+        return None
 
 
 @require_GET

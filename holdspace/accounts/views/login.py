@@ -22,6 +22,8 @@ from holdspace.accounts.forms import CodeForm, EnrolForm, LoginForm
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
 from holdspace.lib.http import posted, safe_next
+from holdspace.vault import accounts as vault_accounts
+from holdspace.vault import session as vault_session
 from holdspace.web.policy import declare, is_fully_signed_in, public, signed_in
 from holdspace.web.views import CLEAR_ON_LOGOUT
 
@@ -49,7 +51,12 @@ def pending_login(view: PendingView) -> PendingView:
     return declare("pending_login")(wrapper)
 
 
-def _after_login(request: HttpRequest) -> str:
+def after_login(request: HttpRequest, *, setup_done: bool = False) -> str:
+    """Where a fresh log-in continues: the recovery key first, if there is
+    none yet, then where the person was going."""
+    user = request.user
+    if not setup_done and isinstance(user, User) and not vault_accounts.has_recovery_key(user):
+        return reverse("hs-recovery-key")
     target = request.session.pop(NEXT, None)
     return str(target) if target else reverse("hs-dashboard")
 
@@ -61,15 +68,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect("hs-dashboard")
     form = LoginForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        user = auth.check_password(
-            request, form.cleaned_data["username"], form.cleaned_data["password"]
-        )
+        password = form.cleaned_data["password"]
+        user = auth.check_password(request, form.cleaned_data["username"], password)
         if user is not None:
+            try:
+                private = auth.open_keys(user, password)
+            except auth.VaultUnavailable:
+                return render(request, "accounts/vault_unavailable.html", status=503)
             next_url = safe_next(request, "")
             auth.begin_second_factor(request, user)
             if next_url:
                 request.session[NEXT] = next_url
-            return redirect("hs-login-code" if auth.has_two_factor(user) else "hs-login-setup")
+            response = redirect("hs-login-code" if auth.has_two_factor(user) else "hs-login-setup")
+            vault_session.store(request, response, user.pk, private)
+            return response
         log.info("login.failed")
         form.add_error(None, _("The username or password is not right. Please try again."))
     return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
@@ -105,7 +117,7 @@ def login_code(request: HttpRequest, user: User) -> HttpResponse:
         device, throttled = auth.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             auth.complete_login(request, user, device)
-            return redirect(_after_login(request))
+            return redirect(after_login(request))
         log.info("login.code_wrong user=%s throttled=%s", user.pk, throttled)
         form.add_error(
             "code",
@@ -173,9 +185,9 @@ def login_setup_qr(request: HttpRequest, user: User) -> HttpResponse:
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """The new backup codes, shown exactly once."""
     codes = [auth.format_backup_code(code) for code in auth.pop_new_backup_codes(request)]
-    # After a first log-in that started from an invitation, go back to it.
+    # Then the recovery key, then back to where the log-in started (an invitation).
     return render(
-        request, "accounts/backup_codes.html", {"codes": codes, "next": _after_login(request)}
+        request, "accounts/backup_codes.html", {"codes": codes, "next": after_login(request)}
     )
 
 

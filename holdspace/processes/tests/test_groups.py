@@ -13,16 +13,11 @@ from django_otp.oath import totp
 from holdspace.accounts import auth
 from holdspace.accounts.models import Session, User
 from holdspace.processes.models import Event, GroupInvitation, Membership
-from holdspace.testing import World, build_world, database_snapshot, make_user, sign_in
+from holdspace.testing import World, database_snapshot, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "lantern meadow copper violin"
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
 
 
 def _client(user: User) -> Client:
@@ -91,8 +86,12 @@ def test_a_new_account_is_made_with_a_group_link_then_joins(world: World) -> Non
         client.get("/login/setup/")
         code = f"{totp(bytes.fromhex(client.session[auth.ENROL_KEY])):06d}"
         client.post("/login/setup/", {"code": code})
-        # After the backup codes, the way leads back to the invitation.
-        assert f'href="{path}"'.encode() in client.get("/account/backup-codes/").content
+        # After the backup codes and the recovery key, the way leads back to
+        # the invitation.
+        assert b'href="/account/recovery-key/"' in client.get("/account/backup-codes/").content
+        page = client.get("/account/recovery-key/").content.decode()
+        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]
+        assert client.post("/account/recovery-key/", {"recovery_key": key})["Location"] == path
         response = client.post(
             path, {"commitment_until": "", "capacity_note": "", "conflict_of_interest": ""}
         )

@@ -7,15 +7,10 @@ import pytest
 from django.test import Client
 
 from holdspace.audit.models import Entry
-from holdspace.processes.models import Note, Record, Revision
-from holdspace.testing import World, build_world, database_snapshot, sign_in
+from holdspace.processes.models import Event, Note, Revision
+from holdspace.testing import World, database_snapshot, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
 
 
 def _client(world: World, persona: str) -> Client:
@@ -36,7 +31,7 @@ def _note_data(**overrides: str) -> dict[str, str]:
 def test_a_note_is_for_the_authors_group_only_by_default_C2(world: World) -> None:
     client = _client(world, "contact-member")
     response = client.post(f"/g/{world.groups['contact'].pk}/notes/new/", _note_data())
-    note = Note.objects.get(title="After the call")
+    note = Note.objects.latest("created_at")
     assert response["Location"] == f"/r/{note.pk}/"
     assert list(note.audience_groups.all()) == [world.groups["contact"]]
     assert b"He asked again." in client.get(f"/r/{note.pk}/").content
@@ -164,7 +159,7 @@ def test_events_are_never_edited(world: World) -> None:
     from holdspace.processes import services
 
     services.leave(world.memberships["contact-member"], by=world.personas["contact-member"])
-    event = Record.objects.get(kind="event")
+    event = Event.objects.get(code="member.left")
     client = _client(world, "contact-coordinator")
     assert client.get(f"/r/{event.pk}/").status_code == 200
     assert b"contact-member left Willow contact group" in client.get(f"/r/{event.pk}/").content

@@ -11,14 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from holdspace.processes.models import Record
-from holdspace.testing import World, build_world, bulk_notes, sign_in
+from holdspace.testing import World, bulk_notes, sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
 
 
 def _client(world: World, persona: str) -> Client:

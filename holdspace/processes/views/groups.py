@@ -35,10 +35,13 @@ PENDING_MESSAGE = gettext_lazy(
 def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, mine = access.get_group_for_user(request, group_id)
     members = list(access.members_of(group))
+    waiting = access.waiting_for_key(group)
     return render(
         request,
         "processes/group_detail.html",
         {
+            "waiting": waiting,
+            "members_waiting": [m for m in members if m.user_id in waiting],
             "group": group,
             "process": group.process,
             "terms": group.process.terms,
@@ -223,3 +226,18 @@ def membership_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("hs-group", group.pk)
     return render(request, "processes/membership_edit.html", {"group": group, "form": form})
+
+
+@require_POST
+@access.member_required
+def restore_access(request: HttpRequest, group_id: UUID, membership_id: UUID) -> HttpResponse:
+    """Give a member the group's key ("restore access for …"), deliberately."""
+    group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
+    member = access.get_member_of_group(request, group, membership_id)
+    try:
+        services.restore_access(member, by=access.request_user(request))
+    except services.Refused as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("They can read the group's texts again."))
+    return redirect("hs-group", group.pk)

@@ -19,6 +19,7 @@ from holdspace.processes import access, services
 from holdspace.processes.forms import JoinForm
 from holdspace.processes.models import Membership
 from holdspace.processes.views.groups import PENDING_MESSAGE
+from holdspace.vault import session as vault_session
 from holdspace.web.policy import is_fully_signed_in, public
 
 
@@ -42,6 +43,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 "token": token,
             },
         )
+    # The link carries the group's key: the invited person may read the group's
+    # and the process's names before deciding.
+    services.open_invitation_for_reading(invitation, token)
     form = JoinForm(posted(request))
     if request.method == "POST" and form.is_valid():
         user = request.user
@@ -74,7 +78,7 @@ def join_new_account(request: HttpRequest, token: str) -> HttpResponse:
     form = AcceptInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.create_account_for_invitation(
+            user, private = services.create_account_for_invitation(
                 token,
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["new_password"],
@@ -83,5 +87,7 @@ def join_new_account(request: HttpRequest, token: str) -> HttpResponse:
             return link_unusable(request)
         auth.begin_second_factor(request, user)
         request.session[NEXT] = reverse("hs-join", args=[token])
-        return redirect("hs-login-setup")
+        response = redirect("hs-login-setup")
+        vault_session.store(request, response, user.pk, private)
+        return response
     return render(request, "processes/join_new_account.html", {"form": form})

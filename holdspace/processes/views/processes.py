@@ -58,6 +58,7 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
     mine = access.group_ids_for(user, process.pk)
     groups = list(access.groups_of(process))
     recent = list(access.timeline_for(user, process)[:5])
+    access.open_keys(recent, process.data_key_id)
     return render(
         request,
         "processes/process_detail.html",
@@ -88,6 +89,7 @@ def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
         group_id = None
     records = access.timeline_for(user, process, kind=kind, group_id=group_id)
     page = Paginator(records, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    access.open_keys(page.object_list, process.data_key_id)
     return render(
         request,
         "processes/timeline.html",

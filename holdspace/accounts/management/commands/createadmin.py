@@ -9,6 +9,7 @@ from django.db import transaction
 
 from holdspace.accounts.management.commands.invite import invitation_link
 from holdspace.accounts.models import User, normalize_username, validate_username
+from holdspace.accounts.services import create_account
 from holdspace.audit import services as audit
 
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         with transaction.atomic():
-            user = User.objects.create_user(username, password, is_instance_admin=True)
+            user, _private = create_account(username, password, is_instance_admin=True)
             audit.log("account.created", target=user)
         self.stdout.write(
             self.style.SUCCESS(f"Administrator {username} created. Log in to set up two-factor.")

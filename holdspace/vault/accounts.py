@@ -1,0 +1,179 @@
+"""An account's key pair: created with the account, opened at log-in with the
+password, or with the recovery key when the password is forgotten."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from holdspace.accounts.models import User
+from holdspace.vault import crypto
+from holdspace.vault.instance import instance_key
+from holdspace.vault.models import AccountKey, Grant
+
+RECOVERY_BYTES = 20  # 160 bits, written as 32 base32 characters
+_DUMMY_ENVELOPE = bytes([crypto.VERSION, 0]) + bytes(crypto.NONCE_BYTES + 48)
+
+# Sent after an account got a new key pair (reset without its recovery key),
+# so that the processes app can ask members to restore its access.
+keys_replaced = Signal()
+
+
+class WrongRecoveryKey(Exception):
+    pass
+
+
+def kdf_params() -> crypto.KdfParams:
+    return crypto.KdfParams(**settings.VAULT_KDF)
+
+
+def _ad(user: User, purpose: str, generation: int) -> bytes:
+    return f"account|{user.pk}|{purpose}|{generation}".encode()
+
+
+def create_keys(user: User, password: str) -> bytes:
+    """A new key pair for a new account; returns the private key."""
+    public, private = crypto.new_keypair()
+    AccountKey.objects.create(
+        user=user,
+        public_key=public,
+        by_password=crypto.wrap_with_password(
+            private, password, instance_key(), kdf_params(), _ad(user, "password", 1)
+        ),
+    )
+    return private
+
+
+def public_key(user: User) -> bytes:
+    return bytes(AccountKey.objects.get(user=user).public_key)
+
+
+def unlock_with_password(user: User, password: str) -> bytes:
+    """The account's private key. Upgrades the key derivation to the current
+    cost if it was made with a weaker one (S5).
+
+    Raises InstanceKeyError without the instance key, CryptoError if the
+    stored key does not open (wrong instance key, tampering).
+    """
+    keys = AccountKey.objects.get(user=user)
+    ad = _ad(user, "password", keys.generation)
+    blob = bytes(keys.by_password)
+    private = crypto.unwrap_with_password(blob, password, instance_key(), ad)
+    if not crypto.password_params(blob).at_least(kdf_params()):
+        keys.by_password = crypto.wrap_with_password(
+            private, password, instance_key(), kdf_params(), ad
+        )
+        keys.save(update_fields=["by_password"])
+    return private
+
+
+def change_password(user: User, private: bytes, new_password: str) -> None:
+    keys = AccountKey.objects.get(user=user)
+    keys.by_password = crypto.wrap_with_password(
+        private,
+        new_password,
+        instance_key(),
+        kdf_params(),
+        _ad(user, "password", keys.generation),
+    )
+    keys.save(update_fields=["by_password"])
+
+
+def format_recovery_key(raw: bytes) -> str:
+    text = base64.b32encode(raw).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def normalise_recovery_key(text: str) -> str:
+    return re.sub(r"[\s-]", "", text).upper()
+
+
+def parse_recovery_key(text: str) -> bytes:
+    cleaned = normalise_recovery_key(text)
+    try:
+        raw = base64.b32decode(cleaned)
+    except (binascii.Error, ValueError):
+        raise WrongRecoveryKey from None
+    if len(raw) != RECOVERY_BYTES:
+        raise WrongRecoveryKey
+    return raw
+
+
+def has_recovery_key(user: User) -> bool:
+    return AccountKey.objects.filter(user=user, recovery_confirmed_at__isnull=False).exists()
+
+
+def new_recovery_key() -> str:
+    """A fresh recovery key, as the text people write down. Not stored yet."""
+    return format_recovery_key(crypto.random_bytes(RECOVERY_BYTES))
+
+
+def save_recovery_key(user: User, private: bytes, recovery_text: str) -> None:
+    """Let ``recovery_text`` open the account's key from now on (the old one stops)."""
+    raw = parse_recovery_key(recovery_text)
+    keys = AccountKey.objects.get(user=user)
+    kek = crypto.secret_kek(raw, instance_key(), b"hs-recovery-kek")
+    keys.by_recovery = crypto.seal_data(kek, private, _ad(user, "recovery", keys.generation))
+    keys.recovery_confirmed_at = timezone.now()
+    keys.save(update_fields=["by_recovery", "recovery_confirmed_at"])
+
+
+def recovery_attempt_cost_for_unknown(recovery_text: str) -> None:
+    """The same work as a wrong recovery key for a known account (S24)."""
+    try:
+        raw = parse_recovery_key(recovery_text)
+    except WrongRecoveryKey:
+        return
+    kek = crypto.secret_kek(raw, instance_key(), b"hs-recovery-kek")
+    try:
+        crypto.open_data(kek, _DUMMY_ENVELOPE, b"account|-|recovery|1")
+    except crypto.CryptoError:
+        return
+
+
+def unlock_with_recovery(user: User, recovery_text: str) -> bytes:
+    """Raises WrongRecoveryKey unless the recovery key opens the account's key."""
+    raw = parse_recovery_key(recovery_text)
+    keys = AccountKey.objects.filter(user=user, by_recovery__isnull=False).first()
+    if keys is None or keys.by_recovery is None:
+        raise WrongRecoveryKey
+    kek = crypto.secret_kek(raw, instance_key(), b"hs-recovery-kek")
+    try:
+        return crypto.open_data(
+            kek, bytes(keys.by_recovery), _ad(user, "recovery", keys.generation)
+        )
+    except crypto.CryptoError:
+        raise WrongRecoveryKey from None
+
+
+def replace_keys(user: User, new_password: str) -> bytes:
+    """A new key pair for an account reset without its recovery key.
+
+    Everything the old key opened stays closed: the account's grants are
+    deleted, and members restore its access deliberately. Returns the new
+    private key.
+    """
+    public, private = crypto.new_keypair()
+    with transaction.atomic():
+        keys = AccountKey.objects.select_for_update().get(user=user)
+        keys.generation += 1
+        keys.public_key = public
+        keys.by_recovery = None
+        keys.recovery_confirmed_at = None
+        keys.by_password = crypto.wrap_with_password(
+            private,
+            new_password,
+            instance_key(),
+            kdf_params(),
+            _ad(user, "password", keys.generation),
+        )
+        keys.save()
+        Grant.objects.filter(user=user).delete()
+        keys_replaced.send(sender=AccountKey, user=user)
+    return private

@@ -1,0 +1,234 @@
+"""Compartments: who holds which group's key, and what happens when that changes.
+
+Every function here runs inside the caller's transaction, so that a
+membership change and its key change are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import struct
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from holdspace.accounts.models import User
+from holdspace.vault import crypto
+from holdspace.vault.accounts import public_key
+from holdspace.vault.instance import instance_key
+from holdspace.vault.keyring import Keyring, KeyUnavailable, grant_ad
+from holdspace.vault.models import (
+    Compartment,
+    CompartmentVersion,
+    Grant,
+    PendingGrant,
+    RekeyJob,
+)
+
+
+class LastKeyHolder(Exception):
+    """Nobody else holds this compartment's key: it would be lost (S10)."""
+
+
+def create(
+    keyring: Keyring,
+    process_id: uuid.UUID,
+    *,
+    kind: str,
+    group_id: uuid.UUID | None = None,
+    holders: Iterable[User] = (),
+) -> Compartment:
+    """A new compartment with a fresh key pair, granted to ``holders``."""
+    compartment = Compartment.objects.create(process_id=process_id, group_id=group_id, kind=kind)
+    public, private = crypto.new_keypair()
+    CompartmentVersion.objects.create(compartment=compartment, version=1, public_key=public)
+    keyring.remember_compartment(compartment.pk, 1, private)
+    for user in holders:
+        grant(keyring, compartment, user)
+    return compartment
+
+
+def _seal_grant(compartment: Compartment, version: int, user: User, secret: bytes) -> None:
+    Grant.objects.update_or_create(
+        compartment=compartment,
+        version=version,
+        user=user,
+        defaults={
+            "sealed": crypto.seal_to(
+                public_key(user), secret, grant_ad(compartment.pk, version, user.pk)
+            )
+        },
+    )
+
+
+def grant(keyring: Keyring, compartment: Compartment, user: User) -> None:
+    """Give ``user`` the compartment's current key (the keyring must hold it)."""
+    secret = keyring.compartment_secret(compartment.pk, compartment.version)
+    if secret is None:
+        raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
+    _seal_grant(compartment, compartment.version, user, secret)
+    PendingGrant.objects.filter(compartment=compartment, user=user).delete()
+
+
+def holds(user: User, compartment: Compartment) -> bool:
+    return Grant.objects.filter(
+        compartment=compartment, version=compartment.version, user=user
+    ).exists()
+
+
+def holders(compartment: Compartment) -> QuerySet[User]:
+    return User.objects.filter(
+        grants__compartment=compartment, grants__version=compartment.version
+    ).distinct()
+
+
+def wait_for_grant(compartment: Compartment, user: User, reason: str) -> None:
+    PendingGrant.objects.update_or_create(
+        compartment=compartment, user=user, defaults={"reason": reason}
+    )
+
+
+def revoke(keyring: Keyring, compartment: Compartment, user: User) -> RekeyJob:
+    """Take the compartment away from ``user``: their grants go, a new key
+    version starts for everyone else, and a job re-wraps older data keys.
+
+    Raises LastKeyHolder if nobody else would hold the key (S10).
+    """
+    compartment = Compartment.objects.select_for_update().get(pk=compartment.pk)
+    remaining = list(holders(compartment).exclude(pk=user.pk))
+    if not remaining:
+        raise LastKeyHolder(f"{user.pk} holds the last key of {compartment.pk}")
+    Grant.objects.filter(compartment=compartment, user=user).delete()
+    PendingGrant.objects.filter(compartment=compartment, user=user).delete()
+    old_version = compartment.version
+    old_secret = keyring.compartment_secret(compartment.pk, old_version)
+    public, private = crypto.new_keypair()
+    compartment.version = old_version + 1
+    compartment.save(update_fields=["version"])
+    CompartmentVersion.objects.create(
+        compartment=compartment, version=compartment.version, public_key=public
+    )
+    keyring.remember_compartment(compartment.pk, compartment.version, private)
+    for holder in remaining:
+        _seal_grant(compartment, compartment.version, holder, private)
+    keyring.forget_grants()
+    return RekeyJob.objects.create(
+        compartment=compartment,
+        from_version=old_version,
+        to_version=compartment.version,
+        old_secret=_seal_for_job(compartment, old_version, old_secret) if old_secret else None,
+    )
+
+
+def _job_ad(compartment_id: uuid.UUID, version: int) -> bytes:
+    return f"rekey|{compartment_id}|{version}".encode()
+
+
+def _seal_for_job(compartment: Compartment, version: int, secret: bytes) -> bytes:
+    kek = crypto.secret_kek(b"rekey", instance_key(), b"hs-rekey-kek")
+    return crypto.seal_data(kek, secret, _job_ad(compartment.pk, version), pad=False)
+
+
+def open_for_job(job: RekeyJob) -> bytes:
+    kek = crypto.secret_kek(b"rekey", instance_key(), b"hs-rekey-kek")
+    assert job.old_secret is not None  # noqa: S101
+    return crypto.open_data(
+        kek, bytes(job.old_secret), _job_ad(job.compartment_id, job.from_version)
+    )
+
+
+def complete_pending(keyring: Keyring) -> int:
+    """What a key holder does for others when logging in: give waiting new
+    members their key, and hand old keys to waiting re-wrap jobs."""
+    if keyring.user_id is None:
+        return 0
+    held = Grant.objects.filter(user_id=keyring.user_id, version=F("compartment__version"))
+    compartments = {g.compartment_id: g.compartment for g in held.select_related("compartment")}
+    done = 0
+    for pending in PendingGrant.objects.filter(
+        compartment_id__in=compartments, reason=PendingGrant.Reason.JOINED
+    ).select_related("user"):
+        grant(keyring, compartments[pending.compartment_id], pending.user)
+        done += 1
+    for job in RekeyJob.objects.filter(finished_at=None, old_secret=None):
+        secret = keyring.compartment_secret(job.compartment_id, job.from_version)
+        if secret is not None:
+            job.old_secret = _seal_for_job(job.compartment, job.from_version, secret)
+            job.save(update_fields=["old_secret"])
+    return done
+
+
+# Invitation links carry the group's key, so that a new member can read at once.
+
+
+def _invitation_ad(invitation_id: uuid.UUID, compartment_id: uuid.UUID) -> bytes:
+    return f"invitation|{invitation_id}|{compartment_id}".encode()
+
+
+def seal_for_invitation(
+    keyring: Keyring, compartment: Compartment, invitation_id: uuid.UUID, token: str
+) -> bytes:
+    """The compartment's current key, locked with the link's token (which the
+    server never stores) and the instance key."""
+    secret = keyring.compartment_secret(compartment.pk, compartment.version)
+    if secret is None:
+        raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
+    kek = crypto.secret_kek(token.encode("utf-8"), instance_key(), b"hs-invite-kek")
+    payload = struct.pack(">I", compartment.version) + secret
+    return crypto.seal_data(kek, payload, _invitation_ad(invitation_id, compartment.pk), pad=False)
+
+
+def open_invitation(
+    keyring: Keyring,
+    sealed: bytes,
+    compartment: Compartment,
+    invitation_id: uuid.UUID,
+    token: str,
+    *,
+    user: User | None,
+) -> None:
+    """Open the key a link carries into ``keyring``; with ``user``, it becomes
+    theirs (if a newer version exists since, they wait for a holder)."""
+    kek = crypto.secret_kek(token.encode("utf-8"), instance_key(), b"hs-invite-kek")
+    payload = crypto.open_data(kek, sealed, _invitation_ad(invitation_id, compartment.pk))
+    (version,) = struct.unpack(">I", payload[:4])
+    keyring.remember_compartment(compartment.pk, version, payload[4:])
+    if user is None:
+        return
+    _seal_grant(compartment, version, user, payload[4:])
+    keyring.forget_grants()
+    if version != compartment.version:
+        wait_for_grant(compartment, user, PendingGrant.Reason.JOINED)
+
+
+def _escrow_kek() -> bytes:
+    return crypto.secret_kek(b"escrow", instance_key(), b"hs-escrow-kek")
+
+
+def party_compartment(process_id: uuid.UUID, kind: str) -> Compartment:
+    """The space of the person who caused harm (portal) or of the survivor.
+
+    Groups only ever seal keys *into* it, with its public key. Until an
+    account is linked to the party, its private key waits under a key from
+    the instance key (documented in docs/encryption.md); linking hands it over.
+    """
+    existing = Compartment.objects.filter(process_id=process_id, kind=kind).first()
+    if existing is not None:
+        return existing
+    compartment = Compartment.objects.create(process_id=process_id, kind=kind)
+    public, private = crypto.new_keypair()
+    CompartmentVersion.objects.create(compartment=compartment, version=1, public_key=public)
+    compartment.escrow = crypto.seal_data(
+        _escrow_kek(), private, f"escrow|{compartment.pk}|1".encode(), pad=False
+    )
+    compartment.save(update_fields=["escrow"])
+    return compartment
+
+
+def finish_job(job: RekeyJob) -> None:
+    job.finished_at = timezone.now()
+    job.old_secret = None
+    job.save(update_fields=["finished_at", "old_secret"])
+    # Nobody needs the old version's key any more.
+    Grant.objects.filter(compartment_id=job.compartment_id, version=job.from_version).delete()

@@ -1,0 +1,156 @@
+"""The encrypted field: every free text, name, contact detail and title.
+
+In Python the value is a plain ``str``; in the database, a ciphertext bound to
+its row, its field and its data key. It is opened with the keyring of the
+request on first access, and only then. A text the keyring cannot open shows
+as an :class:`UnreadableText` — a polite placeholder, never garbage and never
+an error page.
+
+Encrypted fields cannot be filtered, ordered or bulk-updated: the database
+sees only ciphertext. Change them by assigning and saving the object.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.vault import crypto
+from holdspace.vault.keyring import KeyUnavailable, current
+
+log = logging.getLogger("holdspace.vault")
+
+LOCKED = _(
+    "[You cannot read this yet. Someone in your group needs to open Holdspace once so "
+    "that your key can be given to you.]"
+)
+DAMAGED = _(
+    "[This text could not be decrypted. It may have been damaged; please tell your "
+    "group's coordinator.]"
+)
+
+
+class UnreadableText(str):
+    """What a text that cannot be opened reads as."""
+
+    unreadable = True
+
+
+class Sealed:
+    """A ciphertext as read from the database, with its plaintext once opened."""
+
+    __slots__ = ("blob", "plain")
+
+    def __init__(self, blob: bytes, plain: str | None = None) -> None:
+        self.blob = blob
+        self.plain = plain
+
+    def __repr__(self) -> str:
+        return "<Sealed>"
+
+
+def data_key_id_of(instance: models.Model, path: str) -> Any:
+    """Follow ``path`` (e.g. ``"group.data_key"``) to a data key id."""
+    *hops, last = path.split(".")
+    target: Any = instance
+    for hop in hops:
+        target = getattr(target, hop)
+    return getattr(target, f"{last}_id")
+
+
+def field_ad(instance: models.Model, field_name: str, data_key_id: Any) -> bytes:
+    return f"field|{instance._meta.label_lower}|{instance.pk}|{field_name}|{data_key_id}".encode()
+
+
+class _Descriptor:
+    def __init__(self, field: EncryptedTextField) -> None:
+        self.field = field
+
+    def __get__(self, instance: models.Model | None, owner: type) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname)
+        if isinstance(value, Sealed):
+            if value.plain is None:
+                value.plain = self.field.decrypt(instance, value.blob)
+            return value.plain
+        return value
+
+    def __set__(self, instance: models.Model, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
+    """``key`` names the data key, as an attribute path from the model."""
+
+    def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:
+        self.key_path = key
+        kwargs.setdefault("editable", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["key"] = self.key_path
+        return name, path, args, kwargs
+
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, _Descriptor(self))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Sealed | None:
+        return None if value is None else Sealed(bytes(value))
+
+    def decrypt(self, instance: models.Model, blob: bytes) -> str:
+        data_key_id = data_key_id_of(instance, self.key_path)
+        key = current().data_key(data_key_id)
+        if key is None:
+            return UnreadableText(LOCKED)
+        try:
+            return crypto.open_data(key, blob, field_ad(instance, self.name, data_key_id)).decode(
+                "utf-8"
+            )
+        except (crypto.CryptoError, UnicodeDecodeError):
+            log.error("field.unreadable model=%s id=%s", instance._meta.label_lower, instance.pk)
+            return UnreadableText(DAMAGED)
+
+    def encrypt(self, instance: models.Model, text: str) -> bytes:
+        if isinstance(text, UnreadableText):
+            raise KeyUnavailable("an unreadable text cannot be saved back")
+        data_key_id = data_key_id_of(instance, self.key_path)
+        key = current().data_key(data_key_id)
+        if key is None or instance.pk is None:
+            raise KeyUnavailable(f"no key to encrypt {instance._meta.label_lower}.{self.name}")
+        return crypto.seal_data(
+            key, text.encode("utf-8"), field_ad(instance, self.name, data_key_id)
+        )
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or isinstance(value, Sealed):
+            return value
+        blob = self.encrypt(model_instance, str(value))
+        model_instance.__dict__[self.attname] = Sealed(blob, str(value))
+        return Sealed(blob, str(value))
+
+    def get_prep_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, Sealed):
+            return value.blob
+        if isinstance(value, bytes | memoryview):
+            return bytes(value)  # an already encrypted value (bulk inserts)
+        raise TypeError(
+            "Encrypted fields are only written by saving their object; they cannot be "
+            "queried or bulk-updated with plain text."
+        )
+
+    def value_to_string(self, obj: models.Model) -> str:
+        # Serialisation (dumpdata) exports the ciphertext, never the text.
+        value = obj.__dict__.get(self.attname)
+        return base64.b64encode(value.blob).decode("ascii") if isinstance(value, Sealed) else ""

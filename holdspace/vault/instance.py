@@ -1,0 +1,80 @@
+"""The instance key: 32 random bytes kept outside the database.
+
+It is mixed into every key that protects an account's private key, so a
+copy of the database without this file opens nothing, even with the right
+passwords (S12). Back it up separately from the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+from pathlib import Path
+
+from django.conf import settings
+
+from holdspace.lib.env import write_private_file
+from holdspace.vault import crypto
+
+_loaded: dict[Path, bytes] = {}
+
+
+class InstanceKeyError(Exception):
+    """The instance key is missing or unreadable; the message names the file."""
+
+
+def _path() -> Path:
+    return Path(settings.VAULT_INSTANCE_KEY_FILE)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        key = base64.b64decode(path.read_text().strip(), validate=True)
+    except (OSError, binascii.Error, ValueError) as error:
+        raise InstanceKeyError(f"The instance key file {path} cannot be read ({error}).") from None
+    if len(key) != crypto.KEY_BYTES:
+        raise InstanceKeyError(f"The instance key file {path} does not hold a 32-byte key.")
+    return key
+
+
+def instance_key() -> bytes:
+    """The instance key. Created on first use, but only while no account has
+    keys: afterwards a missing file means keys would be lost, so it fails
+    closed with a message naming the file."""
+    path = _path()
+    if path in _loaded:
+        return _loaded[path]
+    if not path.exists():
+        missing = problem()
+        if missing is not None:
+            raise InstanceKeyError(missing)
+        # Another process may have created it a moment ago.
+        with contextlib.suppress(FileExistsError):
+            write_private_file(path, base64.b64encode(crypto.random_bytes()).decode() + "\n")
+    _loaded[path] = _read(path)
+    return _loaded[path]
+
+
+def forget() -> None:
+    """Drop the key from memory (tests, and after a restore)."""
+    _loaded.clear()
+
+
+def problem() -> str | None:
+    """What is wrong with the instance key, without creating it (for checks)."""
+    path = _path()
+    if path.exists():
+        try:
+            _read(path)
+        except InstanceKeyError as error:
+            return str(error)
+        return None
+    from holdspace.vault.models import AccountKey
+
+    if AccountKey.objects.exists():
+        return (
+            f"The instance key file {path} is missing. Without it no account can open its "
+            "keys. Restore the file from your backup (HOLDSPACE_INSTANCE_KEY_FILE names it)."
+        )
+    return None
