@@ -19,11 +19,16 @@ COMMANDS = {
     "createadmin": "create the first administrator (or print an invitation link for one)",
     "invite": "print a single-use invitation link for a new account",
     "audit": "verify the audit log's hash chain (audit verify)",
+    "rekey": "re-wrap record keys after someone left a group (resumable)",
+    "backup-keygen": "make the offline key pair that backups are encrypted to",
+    "backup": "write an encrypted backup of the database, keys and files",
+    "restore": "restore an encrypted backup into an empty data directory",
+    "bench": "measure how fast the timeline is with encryption on and off",
 }
 
 # `holdspace check` is the deploy check; Django's plain `check` stays
 # reachable as `holdspace django-check`.
-ALIASES = {"check": "deploycheck", "django-check": "check"}
+ALIASES = {"check": "deploycheck", "django-check": "check", "backup-keygen": "backup_keygen"}
 
 
 def usage() -> str:

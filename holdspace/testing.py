@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -382,3 +383,136 @@ def bulk_notes(group: Any, author: User, count: int, *, title: str = "Bulk note"
         )
     RecordAudience.objects.bulk_create(RecordAudience(record=r, group=group) for r in records)
     return records
+
+
+# Every form with free text, for the XSS (S31) and canary (S1) tests --------
+
+Submit = Callable[["World", Client, str], list[str]]
+
+
+def _posted(response: Any) -> Any:
+    assert response.status_code == 302, response.content[-3000:]
+    return response
+
+
+def _new_process(world: World, client: Client, text: str) -> list[str]:
+    from holdspace.processes.models import Process
+
+    _posted(
+        client.post(
+            "/processes/new/",
+            {
+                "name": text,
+                "started_on": "2026-01-01",
+                "harmed_term": "survivor",
+                "harming_term": "perpetrator",
+                "harmed_pseudonym": text,
+                "harming_pseudonym": text,
+                "group_kind": "support",
+                "group_name": text,
+                "commitment_until": "",
+            },
+        )
+    )
+    process = Process.objects.latest("created_at")
+    group = process.groups.get()
+    return ["/dashboard/", f"/p/{process.pk}/", f"/p/{process.pk}/timeline/", f"/g/{group.pk}/"]
+
+
+def _process_settings(world: World, client: Client, text: str) -> list[str]:
+    pid = world.process.pk
+    data = {
+        "name": text,
+        "started_on": "2025-01-01",
+        "harmed_term": "survivor",
+        "harming_term": "perpetrator",
+        "status": "active",
+        "version": world.process.__class__.objects.get(pk=pid).version,
+    }
+    _posted(client.post(f"/p/{pid}/settings/", data))
+    _posted(client.post(f"/p/{pid}/parties/harming/", {"pseudonym": text[:100], "version": 1}))
+    return [f"/p/{pid}/", "/dashboard/", f"/p/{pid}/timeline/"]
+
+
+def _new_group(world: World, client: Client, text: str) -> list[str]:
+    from holdspace.processes.models import Group
+
+    _posted(
+        client.post(
+            f"/p/{world.process.pk}/groups/new/", {"kind": "custom", "name": text, "purpose": text}
+        )
+    )
+    group = Group.objects.latest("created_at")
+    _posted(client.post(f"/g/{group.pk}/edit/", {"name": text, "purpose": text, "version": 1}))
+    return [f"/g/{group.pk}/", f"/p/{world.process.pk}/", f"/p/{world.process.pk}/timeline/"]
+
+
+def _note(world: World, client: Client, text: str) -> list[str]:
+    from holdspace.processes.models import Note
+
+    group = world.groups["support"]
+    _posted(
+        client.post(
+            f"/g/{group.pk}/notes/new/", {"occurred_on": "2026-01-01", "title": text, "body": text}
+        )
+    )
+    note = Note.objects.latest("created_at")
+    _posted(
+        client.post(
+            f"/r/{note.pk}/edit/",
+            {"occurred_on": "2026-01-02", "title": text, "body": text + " again", "version": 1},
+        )
+    )
+    return [f"/r/{note.pk}/", f"/r/{note.pk}/history/", f"/p/{world.process.pk}/timeline/"]
+
+
+def _membership(world: World, client: Client, text: str) -> list[str]:
+    from holdspace.processes.models import Membership
+
+    group = world.groups["support"]
+    mine = Membership.objects.get(group=group, user=world.personas["support-coordinator"])
+    _posted(
+        client.post(
+            f"/g/{group.pk}/me/",
+            {
+                "commitment_until": "",
+                "capacity_note": text,
+                "conflict_of_interest": text,
+                "version": mine.version,
+            },
+        )
+    )
+    invited = client.post(f"/g/{group.pk}/invite/", {"role": "member", "note": text[:100]})
+    assert invited.status_code == 200 and b"/join/" in invited.content
+    return [f"/g/{group.pk}/"]
+
+
+def _join_with_a_declaration(world: World, client: Client, text: str) -> list[str]:
+    from holdspace.processes.models import Membership
+
+    group = world.groups["contact"]
+    invited = client.post(f"/g/{group.pk}/invite/", {"role": "member", "note": ""})
+    path = re.search(rb"http://testserver(/join/[A-Za-z0-9_-]+/)", invited.content).group(1)  # type: ignore[union-attr]
+    newcomer = make_user(f"declaring-{secrets.token_hex(3)}")
+    joiner = Client()
+    sign_in(joiner, newcomer)
+    _posted(
+        joiner.post(
+            path.decode(),
+            {"commitment_until": "", "capacity_note": text, "conflict_of_interest": text},
+        )
+    )
+    pending = Membership.objects.get(group=group, user=newcomer)
+    _posted(client.post(f"/g/{group.pk}/members/{pending.pk}/confirm/", {"reason": text}))
+    return [f"/g/{group.pk}/"]
+
+
+# Each form: the persona who fills it in, and how.
+FREE_TEXT_FORMS: dict[str, tuple[str, Submit]] = {
+    "new process": ("support-coordinator", _new_process),
+    "process settings, pseudonym": ("support-coordinator", _process_settings),
+    "new group, group settings": ("support-coordinator", _new_group),
+    "note, edit": ("support-coordinator", _note),
+    "membership, invitation": ("support-coordinator", _membership),
+    "join with a declaration, confirmation": ("contact-coordinator", _join_with_a_declaration),
+}

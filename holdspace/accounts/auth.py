@@ -34,9 +34,10 @@ from holdspace.accounts.models import Session, User
 from holdspace.audit import services as audit
 from holdspace.vault import accounts as vault_accounts
 from holdspace.vault import compartments as vault_compartments
+from holdspace.vault import session as vault_session
 from holdspace.vault.crypto import CryptoError
 from holdspace.vault.instance import InstanceKeyError
-from holdspace.vault.middleware import keyring_for
+from holdspace.vault.keyring import Keyring
 from holdspace.vault.models import AccountKey
 
 log = logging.getLogger("holdspace.security")
@@ -118,7 +119,9 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
         request.session["_language"] = user.language
     audit.log("account.logged_in", user=user, target=user)
     # A key holder logging in gives waiting members their keys.
-    vault_compartments.complete_pending(keyring_for(request))
+    vault_compartments.complete_pending(
+        Keyring(user.pk, lambda: vault_session.load(request, user.pk))
+    )
 
 
 def confirmed_totp(user: User) -> TOTPDevice | None:

@@ -63,11 +63,18 @@ def _seal_grant(compartment: Compartment, version: int, user: User, secret: byte
 
 
 def grant(keyring: Keyring, compartment: Compartment, user: User) -> None:
-    """Give ``user`` the compartment's current key (the keyring must hold it)."""
+    """Give ``user`` the compartment's current key (the keyring must hold it),
+    and older versions whose records are still being re-wrapped, so that a new
+    member reads everything at once."""
     secret = keyring.compartment_secret(compartment.pk, compartment.version)
     if secret is None:
         raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
     _seal_grant(compartment, compartment.version, user, secret)
+    unfinished = RekeyJob.objects.filter(compartment=compartment, finished_at=None)
+    for version in set(unfinished.values_list("from_version", flat=True)):
+        old = keyring.compartment_secret(compartment.pk, version)
+        if old is not None:
+            _seal_grant(compartment, version, user, old)
     PendingGrant.objects.filter(compartment=compartment, user=user).delete()
 
 

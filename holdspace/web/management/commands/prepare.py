@@ -13,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
+        # Finish re-wrapping keys an earlier run may have left half done.
+        call_command("rekey", verbosity=0, stdout=self.stdout)
         self.stdout.write(f"Database ready ({settings.DATABASES['default']['ENGINE']}).")
         call_command(
             "demo", if_empty=True, credentials=str(settings.DATA_DIR / "demo-credentials.json")
