@@ -107,17 +107,22 @@ class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
         return None if value is None else Sealed(bytes(value))
 
     def decrypt(self, instance: models.Model, blob: bytes) -> str:
+        keyring = current()
         data_key_id = data_key_id_of(instance, self.key_path)
-        key = current().data_key(data_key_id)
+        ad = field_ad(instance, self.name, data_key_id)
+        if (ad, blob) in keyring.opened:
+            return keyring.opened[(ad, blob)]
+        key = keyring.data_key(data_key_id)
         if key is None:
             return UnreadableText(LOCKED)
         try:
-            return crypto.open_data(key, blob, field_ad(instance, self.name, data_key_id)).decode(
-                "utf-8"
-            )
+            text = crypto.open_data(key, blob, ad).decode("utf-8")
         except (crypto.CryptoError, UnicodeDecodeError):
             log.error("field.unreadable model=%s id=%s", instance._meta.label_lower, instance.pk)
             return UnreadableText(DAMAGED)
+        # Remembered with its context: a copy in another row opens nothing.
+        keyring.opened[(ad, blob)] = text
+        return text
 
     def encrypt(self, instance: models.Model, text: str) -> bytes:
         if isinstance(text, UnreadableText):

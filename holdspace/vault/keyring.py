@@ -53,6 +53,9 @@ class Keyring:
         self._compartments: dict[CompartmentRef, bytes] = {}
         self._data_keys: dict[uuid.UUID, bytes] = {}
         self._grants: dict[CompartmentRef, bytes] | None = None
+        # Texts opened in this request, by (context, ciphertext): the same group
+        # name on every row of a page is decrypted once.
+        self.opened: dict[tuple[bytes, bytes], str] = {}
 
     # The account's private key -------------------------------------------
 

@@ -1,0 +1,61 @@
+import os
+import subprocess
+import sys
+import tempfile
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure speed targets as ratios within one run, in a throw-away database: "
+        "the timeline with encryption against plain text and against a bare view, and "
+        "failed log-ins for known and unknown usernames. Exits non-zero if a target is "
+        "missed. Your own data is never touched."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--records", type=int, default=2000, help="notes in the process")
+        parser.add_argument("--repeat", type=int, default=15, help="requests per measurement")
+        parser.add_argument(
+            "--here",
+            action="store_true",
+            help="(internal) measure in this process's database; test environment only",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["here"]:
+            self._measure(options["records"], options["repeat"])
+            return
+        with tempfile.TemporaryDirectory(prefix="holdspace-bench-") as data_dir:
+            env = {
+                "PATH": os.environ.get("PATH", ""),
+                "HOLDSPACE_ENV": "test",
+                "HOLDSPACE_DATA_DIR": data_dir,
+            }
+            command = [sys.executable, "-m", "holdspace.cli", "bench", "--here"]
+            command += ["--records", str(options["records"]), "--repeat", str(options["repeat"])]
+            result = subprocess.run(command, env=env, check=False)  # noqa: S603
+        if result.returncode != 0:
+            raise CommandError("A speed target was missed (see above).")
+
+    def _measure(self, records: int, repeat: int) -> None:
+        if settings.ENVIRONMENT != "test":
+            raise CommandError("--here builds test data: only with HOLDSPACE_ENV=test.")
+        from holdspace.web import bench
+
+        call_command("migrate", verbosity=0)
+        self.stdout.write(f"Building a process with {records} encrypted notes …")
+        results = bench.timeline(records, repeat) + bench.login_timing(repeat)
+        width = max(len(r.name) for r in results)
+        for result in results:
+            verdict = "ok" if result.ok else "MISSED"
+            self.stdout.write(
+                f"{result.name:<{width}}  {result.ratio:5.2f}  (target ≤ {result.target:.2f})  "
+                f"{verdict}  {result.detail}"
+            )
+        if not all(result.ok for result in results):
+            raise CommandError("A speed target was missed.")
