@@ -169,6 +169,10 @@ if PASSWORD_HASHING == "fast" and not TESTING:  # noqa: S105
 # Encryption at rest (holdspace.vault): the instance key, kept outside the
 # database, and the Argon2id cost of the password-derived key.
 VAULT_INSTANCE_KEY_FILE = env.path("HOLDSPACE_INSTANCE_KEY_FILE", DATA_DIR / "instance_key")
+# Where `holdspace backup-keygen` keeps the backup public key (never the private one).
+BACKUP_PUBLIC_KEY_FILE = env.path(
+    "HOLDSPACE_BACKUP_PUBLIC_KEY_FILE", DATA_DIR / "backup_public_key"
+)
 VAULT_KDF_MEMORY_MIB = env.integer("HOLDSPACE_KDF_MEMORY_MIB", 64, minimum=64, maximum=4096)
 VAULT_KDF = (
     {"time_cost": 1, "memory_kib": 8, "parallelism": 1}

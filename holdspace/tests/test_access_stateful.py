@@ -173,7 +173,7 @@ class AccessMachine(RuleBasedStateMachine):
 @pytest.mark.django_db
 def test_access_always_equals_membership_and_audience_S19() -> None:
     AccessMachine.TestCase.settings = settings(
-        max_examples=15,
+        max_examples=int(__import__("os").environ.get("HS_EXAMPLES", "15")),
         stateful_step_count=20,
         deadline=None,
         database=None,

@@ -176,14 +176,25 @@ def _invitation_ad(invitation_id: uuid.UUID, compartment_id: uuid.UUID) -> bytes
 def seal_for_invitation(
     keyring: Keyring, compartment: Compartment, invitation_id: uuid.UUID, token: str
 ) -> bytes:
-    """The compartment's current key, locked with the link's token (which the
-    server never stores) and the instance key."""
-    secret = keyring.compartment_secret(compartment.pk, compartment.version)
-    if secret is None:
-        raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
+    """The compartment's current key (and older ones still needed while records
+    are re-wrapped), locked with the link's token — which the server never
+    stores — and the instance key."""
+    payload = b""
+    for version in _readable_versions(compartment):
+        secret = keyring.compartment_secret(compartment.pk, version)
+        if secret is not None:
+            payload += struct.pack(">I", version) + secret
+        elif version == compartment.version:
+            raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
     kek = crypto.secret_kek(token.encode("utf-8"), instance_key(), b"hs-invite-kek")
-    payload = struct.pack(">I", compartment.version) + secret
     return crypto.seal_data(kek, payload, _invitation_ad(invitation_id, compartment.pk), pad=False)
+
+
+def _readable_versions(compartment: Compartment) -> list[int]:
+    """The current version, and older ones whose records are still being re-wrapped."""
+    unfinished = RekeyJob.objects.filter(compartment=compartment, finished_at=None)
+    older = set(unfinished.values_list("from_version", flat=True)) - {compartment.version}
+    return [compartment.version, *sorted(older)]
 
 
 def open_invitation(
@@ -199,13 +210,19 @@ def open_invitation(
     theirs (if a newer version exists since, they wait for a holder)."""
     kek = crypto.secret_kek(token.encode("utf-8"), instance_key(), b"hs-invite-kek")
     payload = crypto.open_data(kek, sealed, _invitation_ad(invitation_id, compartment.pk))
-    (version,) = struct.unpack(">I", payload[:4])
-    keyring.remember_compartment(compartment.pk, version, payload[4:])
+    size = 4 + crypto.KEY_BYTES
+    versions = []
+    for start in range(0, len(payload), size):
+        (version,) = struct.unpack(">I", payload[start : start + 4])
+        secret = payload[start + 4 : start + size]
+        keyring.remember_compartment(compartment.pk, version, secret)
+        versions.append(version)
+        if user is not None:
+            _seal_grant(compartment, version, user, secret)
     if user is None:
         return
-    _seal_grant(compartment, version, user, payload[4:])
     keyring.forget_grants()
-    if version != compartment.version:
+    if compartment.version not in versions:
         wait_for_grant(compartment, user, PendingGrant.Reason.JOINED)
 
 
