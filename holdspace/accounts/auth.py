@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import HASH_SESSION_KEY, authenticate, login, logout
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
@@ -240,6 +240,16 @@ def end_sessions(user: User, keep: str | None = None) -> int:
         sessions = sessions.exclude(session_key=keep)
     count, _ = sessions.delete()
     return int(count)
+
+
+def keep_other_sessions(user: User, keep: str | None) -> None:
+    """After a password change, let the account's other sessions go on:
+    Django ends them otherwise, because they were signed with the old password."""
+    for session in Session.objects.filter(user=user).exclude(session_key=keep):
+        store = session.get_session_store_class()(session_key=session.session_key)
+        if store.get(HASH_SESSION_KEY) is not None:
+            store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            store.save()
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:

@@ -128,7 +128,14 @@ class SetPasswordForm(NewPasswordMixin):
 
 
 class ChangePasswordForm(NewPasswordMixin):
-    field_order = ["current_password", "new_password", "new_password_again"]
+    field_order = ["current_password", "new_password", "new_password_again", "end_other_sessions"]
+
+    end_other_sessions = forms.BooleanField(
+        label=_("Log out everywhere else"),
+        required=False,
+        initial=True,
+        help_text=_("Recommended if someone else may know your old password."),
+    )
 
     current_password = forms.CharField(
         label=_("Current password"),

@@ -49,6 +49,7 @@ def test_changing_the_password_ends_other_sessions(client: Client, user: User) -
             "current_password": PASSWORD,
             "new_password": NEW_PASSWORD,
             "new_password_again": NEW_PASSWORD,
+            "end_other_sessions": "on",
         },
     )
     assert response["Location"] == "/account/"
@@ -131,3 +132,20 @@ def test_choosing_a_language_is_remembered_for_the_account(signed_in: Client, us
     user.refresh_from_db()
     assert user.language == "de"
     assert b"Dein Konto" in signed_in.get("/account/").content
+
+
+def test_other_sessions_may_go_on_after_a_password_change(client: Client, user: User) -> None:
+    log_in_through_forms(client, user)
+    other = Client()
+    sign_in(other, user)
+    response = client.post(
+        "/account/password/",
+        {
+            "current_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+        },
+    )
+    assert response["Location"] == "/account/"
+    assert other.get("/dashboard/").status_code == 200
+    assert client.get("/dashboard/").status_code == 200

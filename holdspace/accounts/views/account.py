@@ -112,7 +112,11 @@ def change_password(request: HttpRequest) -> HttpResponse:
             vault_accounts.change_password(user, private, new_password)
             audit.log("account.password_changed", user=user, target=user)
         update_session_auth_hash(request, user)
-        ended = auth.end_sessions(user, keep=request.session.session_key)
+        if form.cleaned_data["end_other_sessions"]:
+            ended = auth.end_sessions(user, keep=request.session.session_key)
+        else:
+            ended = 0
+            auth.keep_other_sessions(user, keep=request.session.session_key)
         auth.mark_reauthenticated(request)
         messages.success(request, _("Your password is changed."))
         if ended:

@@ -57,3 +57,24 @@ def test_the_test_would_find_a_plain_canary() -> None:
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE canary_probe")
+
+
+def test_no_canary_in_a_backup_S1(world: World, tmp_path: Path) -> None:
+    from holdspace.vault import backup
+
+    canaries = []
+    for form, (persona, submit) in sorted(FREE_TEXT_FORMS.items()):
+        canary = f"canary-{secrets.token_hex(8)}"
+        client = Client()
+        sign_in(client, world.personas[persona])
+        submit(world, client, canary)
+        canaries.append(canary)
+    public, _private = backup.generate_keypair()
+    key_file = backup.save_public_key(public, force=True)
+    try:
+        content = backup.create_backup(tmp_path / "canaries.hsbackup").read_bytes()
+    finally:
+        key_file.unlink()
+    assert len(content) > 10_000
+    for canary in canaries:
+        assert canary.encode() not in content
