@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from holdspace.lib.http import posted
 from holdspace.processes import access, services
 from holdspace.processes.forms import AudienceForm, EditNoteForm, NoteForm
-from holdspace.processes.models import Note
+from holdspace.processes.models import RECORD_PAGES, Note, Record, Revision
+from holdspace.processes.versions import content_rows, current_values
+from holdspace.vault.fields import UnreadableText
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,6 +40,8 @@ def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 @access.member_required
 def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = access.get_record_for_user(request, record_id)
+    if record.kind in RECORD_PAGES:
+        return redirect(record.get_absolute_url())
     user = access.request_user(request)
     return render(
         request,
@@ -59,32 +65,71 @@ def _note_initial(note: Note) -> dict[str, Any]:
     }
 
 
-@require_http_methods(["GET", "POST"])
-@access.member_required
-def note_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    record = access.get_record_for_user(request, record_id, write=True)
-    note = record.note
-    form = EditNoteForm(posted(request), initial=_note_initial(note))
+def specific(record: Record) -> Record:
+    """The note, letter, demand … that ``record`` is."""
+    found: Record = getattr(record, record.kind, record)
+    return found
+
+
+def versioned_edit(
+    request: HttpRequest,
+    record: Record,
+    make_form: Callable[..., forms.Form],
+    *,
+    initial: dict[str, Any],
+    template: str,
+    context: dict[str, Any],
+    saved: str,
+) -> HttpResponse:
+    """Show and save an edit form for ``record``'s content fields (S38).
+
+    ``make_form(data, initial=…)`` builds the form. When someone else saved
+    meanwhile, nothing is saved and nothing is lost: both versions are shown,
+    and the form keeps what was typed.
+    """
+    form = make_form(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("version")
         try:
             services.edit_record(
-                note, by=access.request_user(request), expected_version=expected, changes=data
+                record, by=access.request_user(request), expected_version=expected, changes=data
             )
         except services.EditConflict as conflict:
-            # Nothing is lost: both versions are shown, the form keeps what was typed.
             current = conflict.current
-            form = EditNoteForm(initial={**data, "version": current.version})
+            model = type(current)
             return render(
                 request,
                 "processes/edit_conflict.html",
-                {"record": record, "current": current, "mine": data, "form": form},
+                {
+                    "record": record,
+                    "current": content_rows(model, current_values(current)),
+                    "mine": content_rows(model, data),
+                    "form": make_form(None, initial={**data, "version": current.version}),
+                },
                 status=409,
             )
-        messages.success(request, _("Your changes are saved. The earlier version is kept."))
-        return redirect("hs-record", note.pk)
-    return render(request, "processes/note_form.html", {"record": record, "form": form})
+        messages.success(request, saved)
+        return redirect(record.get_absolute_url())
+    return render(request, template, {**context, "record": record, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@access.member_required
+def note_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    record = access.get_record_for_user(request, record_id, write=True)
+    if record.kind != Record.Kind.NOTE:
+        return redirect(record.get_absolute_url())
+    note = record.note
+    return versioned_edit(
+        request,
+        note,
+        EditNoteForm,
+        initial=_note_initial(note),
+        template="processes/note_form.html",
+        context={},
+        saved=_("Your changes are saved. The earlier version is kept."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,7 +158,7 @@ def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
             form.add_error("groups", refusal.message)
         else:
             messages.success(request, _("Saved: the people chosen can now read it."))
-            return redirect("hs-record", record.pk)
+            return redirect(record.get_absolute_url())
     return render(
         request,
         "processes/audience.html",
@@ -125,5 +170,14 @@ def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @access.member_required
 def history(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = access.get_record_for_user(request, record_id)
-    revisions = record.revisions.select_related("edited_by")
+    model = type(specific(record))
+    revisions = [
+        (revision, content_rows(model, _revision_values(revision)))
+        for revision in record.revisions.select_related("edited_by")
+    ]
     return render(request, "processes/history.html", {"record": record, "revisions": revisions})
+
+
+def _revision_values(revision: Revision) -> dict[str, Any] | str:
+    content = revision.content
+    return content if isinstance(content, UnreadableText) else revision.values
