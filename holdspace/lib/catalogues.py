@@ -18,7 +18,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 LANGUAGES = ("de",)
-IGNORE = ("*/tests/*", "testenv.py", "testing.py")
+IGNORE = ("*/tests/*", "testenv.py", "*/testing/*")
 
 
 def catalogue(root: Path, language: str, suffix: str) -> Path:

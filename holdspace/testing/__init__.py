@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,14 @@ def sign_in(client: Client, user: User) -> None:
     client.cookies[vault_session.COOKIE] = cookie_value
 
 
+def client_for(world: World, persona: str) -> Client:
+    """A browser signed in as one of the world's personas ("anonymous": not)."""
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, world.personas[persona])
+    return client
+
+
 def log_in_through_forms(client: Client, user: User, password: str = PASSWORD) -> None:
     response = client.post("/login/", {"username": user.username, "password": password})
     assert response.status_code == 302, response.content
@@ -126,6 +135,17 @@ def database_snapshot() -> dict[str, list[str]]:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
             snapshot[table] = sorted(repr(row) for row in cursor.fetchall())
     return snapshot
+
+
+def assert_refused(client: Client, url: str, data: dict[str, Any], *shown: str) -> Any:
+    """POST ``data`` to ``url``: the answer shows each of ``shown`` (the
+    message, and what was typed), and nothing in the database changed."""
+    before = database_snapshot()
+    response = client.post(url, data)
+    for text in shown:
+        assert text.encode() in response.content, text
+    assert database_snapshot() == before
+    return response
 
 
 def run_holdspace(
@@ -516,3 +536,70 @@ FREE_TEXT_FORMS: dict[str, tuple[str, Submit]] = {
     "membership, invitation": ("support-coordinator", _membership),
     "join with a declaration, confirmation": ("contact-coordinator", _join_with_a_declaration),
 }
+
+
+# Page structure, for tests that check every page ---------------------------
+
+FOCUSABLE_FIELDS = {"input", "select", "textarea"}
+
+
+class PageStructure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.title = ""
+        self._in_title = False
+        self.inline_scripts = 0
+        self._script_has_src = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        self.tags.append((tag, attributes))
+        self._in_title = tag == "title"
+        if tag == "script":
+            self._script_has_src = "src" in attributes
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+        elif self.lasttag == "script" and data.strip() and not self._script_has_src:
+            self.inline_scripts += 1
+
+    def all(self, tag: str) -> list[dict[str, str]]:
+        return [attributes for name, attributes in self.tags if name == tag]
+
+
+def assert_well_structured(name: str, content: bytes) -> None:
+    """A neutral title, landmarks, one heading, a label for every field,
+    nothing inline that the CSP would block."""
+    page = PageStructure()
+    page.feed(content.decode())
+    assert page.title == "Holdspace", name  # never names or content in titles
+    assert page.all("html")[0].get("lang") in ("en", "de"), name
+    assert len(page.all("h1")) == 1, name
+    assert len(page.all("main")) == 1 and page.all("main")[0]["id"] == "main", name
+    assert page.all("header") and page.all("footer"), name
+    labelled = {label.get("for") for label in page.all("label")}
+    for tag, attributes in page.tags:
+        if tag in FOCUSABLE_FIELDS and attributes.get("type") not in ("hidden", "submit"):
+            assert attributes.get("id") in labelled or attributes.get("aria-label"), (
+                name,
+                attributes,
+            )
+        if tag == "img":
+            assert attributes.get("alt"), name
+        # The CSP forbids inline handlers and styles: none may be written.
+        assert not any(key.startswith("on") for key in attributes), (name, tag)
+        assert "style" not in attributes, (name, tag)
+    assert page.inline_scripts == 0, name
+    for script in page.all("script"):
+        assert script["src"].startswith("/static/"), name
+
+
+# The letter, demands, agreements and rota (their helpers need the above).
+from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
+
+FREE_TEXT_FORMS.update(COMMITMENT_FORMS)

@@ -16,7 +16,7 @@ def offending_lines() -> list[str]:
     for path in PACKAGE.rglob("*"):
         if path.suffix not in (".py", ".html", ".txt") or "tests" in path.parts:
             continue
-        if path.name == "testing.py":
+        if "testing" in path.relative_to(PACKAGE).parts[:1]:
             continue
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if FORBIDDEN.search(line):

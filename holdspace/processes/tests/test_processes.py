@@ -7,15 +7,9 @@ from django.test import Client
 
 from holdspace.audit import services as audit
 from holdspace.processes.models import Event, Group, Membership, Process, Responsibility
-from holdspace.testing import World, database_snapshot, make_user, sign_in
+from holdspace.testing import World, client_for, database_snapshot, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    sign_in(client, world.personas[persona])
-    return client
 
 
 NEW_PROCESS = {
@@ -62,7 +56,7 @@ def test_bad_input_keeps_what_was_typed_and_creates_nothing_S43(signed_in: Clien
 
 
 def test_the_process_page_lists_groups_but_not_their_contents(world: World) -> None:
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     page = client.get(f"/p/{world.process.pk}/").content
     for group in world.groups.values():
         assert group.name.encode() in page
@@ -72,7 +66,7 @@ def test_the_process_page_lists_groups_but_not_their_contents(world: World) -> N
 
 
 def test_a_coordinator_adds_a_group_and_coordinates_it(world: World) -> None:
-    client = _client(world, "support-coordinator")
+    client = client_for(world, "support-coordinator")
     response = client.post(
         f"/p/{world.process.pk}/groups/new/",
         {"kind": "contact", "name": "New contact group", "purpose": "Keep in touch."},
@@ -89,7 +83,7 @@ def test_a_task_is_handed_over_and_both_groups_see_it(world: World) -> None:
     Responsibility.objects.filter(process=world.process, kind="contact").update(
         group=world.groups["support"]
     )
-    client = _client(world, "support-coordinator")
+    client = client_for(world, "support-coordinator")
     response = client.post(
         f"/p/{world.process.pk}/tasks/", {"kind": "contact", "group": world.groups["contact"].pk}
     )
@@ -100,7 +94,7 @@ def test_a_task_is_handed_over_and_both_groups_see_it(world: World) -> None:
     )
     event = Event.objects.get(code="responsibility.moved")
     assert set(event.audience_groups.all()) == {world.groups["support"], world.groups["contact"]}
-    timeline = _client(world, "contact-member").get(f"/p/{world.process.pk}/timeline/").content
+    timeline = client_for(world, "contact-member").get(f"/p/{world.process.pk}/timeline/").content
     assert "contact with the person who caused harm”".encode() in timeline
     assert b"moved from Willow support group to Willow contact group" in timeline
 
@@ -109,7 +103,7 @@ def test_only_the_group_carrying_a_task_hands_it_over(world: World) -> None:
     Responsibility.objects.filter(process=world.process, kind="contact").update(
         group=world.groups["support"]
     )
-    client = _client(world, "supervision-coordinator")
+    client = client_for(world, "supervision-coordinator")
     response = client.post(
         f"/p/{world.process.pk}/tasks/",
         {"kind": "contact", "group": world.groups["supervision"].pk},
@@ -120,7 +114,7 @@ def test_only_the_group_carrying_a_task_hands_it_over(world: World) -> None:
 
 
 def test_a_task_cannot_go_to_a_group_of_another_process(world: World) -> None:
-    client = _client(world, "support-coordinator")
+    client = client_for(world, "support-coordinator")
     response = client.post(
         f"/p/{world.process.pk}/tasks/",
         {"kind": "contact", "group": world.other_groups["contact"].pk},
@@ -134,7 +128,7 @@ def test_a_task_cannot_go_to_a_group_of_another_process(world: World) -> None:
 
 
 def test_settings_change_the_words_used(world: World) -> None:
-    client = _client(world, "contact-coordinator")
+    client = client_for(world, "contact-coordinator")
     response = client.post(
         f"/p/{world.process.pk}/settings/",
         {
@@ -152,7 +146,7 @@ def test_settings_change_the_words_used(world: World) -> None:
 
 
 def test_stale_settings_are_refused_S38(world: World) -> None:
-    client = _client(world, "contact-coordinator")
+    client = client_for(world, "contact-coordinator")
     data = {
         "name": "Renamed",
         "started_on": "2025-01-01",
@@ -169,7 +163,7 @@ def test_stale_settings_are_refused_S38(world: World) -> None:
 
 
 def test_pseudonyms_are_changed_by_coordinators(world: World) -> None:
-    client = _client(world, "support-coordinator")
+    client = client_for(world, "support-coordinator")
     client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": "Y", "version": 1})
     assert b"<dd>Y" in client.get(f"/p/{world.process.pk}/").content
     stale = client.post(f"/p/{world.process.pk}/parties/harming/", {"pseudonym": "Z", "version": 1})
@@ -178,7 +172,7 @@ def test_pseudonyms_are_changed_by_coordinators(world: World) -> None:
 
 
 def test_a_stale_group_edit_is_refused_S38(world: World) -> None:
-    client = _client(world, "contact-coordinator")
+    client = client_for(world, "contact-coordinator")
     group = world.groups["contact"]
     data = {"name": "Contact circle", "purpose": "", "version": group.version}
     assert client.post(f"/g/{group.pk}/edit/", data)["Location"] == f"/g/{group.pk}/"
@@ -199,7 +193,7 @@ def test_the_audit_log_shows_the_coordinators_part_only(world: World) -> None:
         "group.updated", user=world.personas["contact-member"], process_id=pid, group_id=contact.pk
     )
     audit.log("process.updated", user=world.personas["contact-member"], process_id=pid)
-    page = _client(world, "support-coordinator").get(f"/p/{pid}/audit/").content
+    page = client_for(world, "support-coordinator").get(f"/p/{pid}/audit/").content
     assert page.count(b"changed a group&#x27;s name or purpose") == 1
     assert b"support-member" in page
     assert b"contact-member" not in page
@@ -208,15 +202,15 @@ def test_the_audit_log_shows_the_coordinators_part_only(world: World) -> None:
 
 
 def test_a_dashboard_lists_my_processes_and_roles(world: World) -> None:
-    page = _client(world, "contact-coordinator").get("/dashboard/").content
+    page = client_for(world, "contact-coordinator").get("/dashboard/").content
     assert b"Process Willow" in page and b"coordinator" in page
     assert b"Process Birch" not in page
-    assert b"Process Willow" not in _client(world, "outsider").get("/dashboard/").content
+    assert b"Process Willow" not in client_for(world, "outsider").get("/dashboard/").content
 
 
 def test_an_admin_sees_no_process(world: World) -> None:
     make_user("second-admin", is_instance_admin=True)
-    client = _client(world, "admin")
+    client = client_for(world, "admin")
     assert b"Process Willow" not in client.get("/dashboard/").content
     assert client.get(f"/p/{world.process.pk}/").status_code == 404
     assert b"Willow" not in client.get("/instance/").content

@@ -4,19 +4,12 @@ without losing anything, shared explicitly."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from holdspace.audit.models import Entry
 from holdspace.processes.models import Event, Note, Revision
-from holdspace.testing import World, database_snapshot, sign_in
+from holdspace.testing import World, client_for, database_snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    sign_in(client, world.personas[persona])
-    return client
 
 
 def _note_data(**overrides: str) -> dict[str, str]:
@@ -29,20 +22,20 @@ def _note_data(**overrides: str) -> dict[str, str]:
 
 
 def test_a_note_is_for_the_authors_group_only_by_default_C2(world: World) -> None:
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     response = client.post(f"/g/{world.groups['contact'].pk}/notes/new/", _note_data())
     note = Note.objects.latest("created_at")
     assert response["Location"] == f"/r/{note.pk}/"
     assert list(note.audience_groups.all()) == [world.groups["contact"]]
     assert b"He asked again." in client.get(f"/r/{note.pk}/").content
-    assert _client(world, "contact-coordinator").get(f"/r/{note.pk}/").status_code == 200
+    assert client_for(world, "contact-coordinator").get(f"/r/{note.pk}/").status_code == 200
     for persona in ("support-member", "supervision-coordinator", "outsider", "admin", "portal"):
-        assert _client(world, persona).get(f"/r/{note.pk}/").status_code == 404, persona
+        assert client_for(world, persona).get(f"/r/{note.pk}/").status_code == 404, persona
     assert Entry.objects.filter(action="note.created", target_id=str(note.pk)).exists()
 
 
 def test_a_note_dated_in_the_future_is_refused_S43(world: World) -> None:
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     before = database_snapshot()
     response = client.post(
         f"/g/{world.groups['contact'].pk}/notes/new/", _note_data(occurred_on="2999-01-01")
@@ -55,7 +48,7 @@ def test_a_note_dated_in_the_future_is_refused_S43(world: World) -> None:
 def test_another_groups_note_never_shows_on_pages_counts_or_errors(world: World) -> None:
     """A member of one group never sees another group's notes (Done when)."""
     support_note = world.notes["support"]
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     secret = support_note.body.encode()
     pages = [
         client.get(f"/p/{world.process.pk}/"),
@@ -78,7 +71,7 @@ def test_another_groups_note_never_shows_on_pages_counts_or_errors(world: World)
 
 def test_editing_keeps_the_earlier_version(world: World) -> None:
     note = world.notes["contact"]
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     client.post(
         f"/r/{note.pk}/edit/", {**_note_data(body="Corrected account."), "version": note.version}
     )
@@ -92,7 +85,7 @@ def test_editing_keeps_the_earlier_version(world: World) -> None:
 
 def test_a_concurrent_edit_shows_both_versions_and_loses_nothing_S38(world: World) -> None:
     note = world.notes["contact"]
-    alice, bea = _client(world, "contact-member"), _client(world, "contact-coordinator")
+    alice, bea = client_for(world, "contact-member"), client_for(world, "contact-coordinator")
     opened_at = note.version
     bea.post(f"/r/{note.pk}/edit/", {**_note_data(body="Bea's words."), "version": opened_at})
     response = alice.post(
@@ -118,16 +111,16 @@ def test_a_concurrent_edit_shows_both_versions_and_loses_nothing_S38(world: Worl
 
 def test_only_author_and_coordinators_edit(world: World) -> None:
     note = world.notes["contact"]
-    assert _client(world, "contact-coordinator").get(f"/r/{note.pk}/edit/").status_code == 200
+    assert client_for(world, "contact-coordinator").get(f"/r/{note.pk}/edit/").status_code == 200
     # The shared note is readable by every group, editable only in its own.
     shared = world.shared_note
-    assert _client(world, "contact-coordinator").get(f"/r/{shared.pk}/").status_code == 200
-    assert _client(world, "contact-coordinator").get(f"/r/{shared.pk}/edit/").status_code == 404
+    assert client_for(world, "contact-coordinator").get(f"/r/{shared.pk}/").status_code == 200
+    assert client_for(world, "contact-coordinator").get(f"/r/{shared.pk}/edit/").status_code == 404
 
 
 def test_widening_the_audience_is_explicit_and_audited(world: World) -> None:
     note = world.notes["contact"]
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     response = client.post(
         f"/r/{note.pk}/audience/",
         {"groups": [world.groups["supervision"].pk], "to_harming_party": "on"},
@@ -137,15 +130,15 @@ def test_widening_the_audience_is_explicit_and_audited(world: World) -> None:
     assert set(note.audience_groups.all()) == {world.groups["contact"], world.groups["supervision"]}
     assert note.to_harming_party and not note.to_harmed_party
     assert Entry.objects.filter(action="record.audience_widened", target_id=str(note.pk)).exists()
-    assert _client(world, "supervision-member").get(f"/r/{note.pk}/").status_code == 200
+    assert client_for(world, "supervision-member").get(f"/r/{note.pk}/").status_code == 200
     # The person who caused harm's account reads what is addressed to him.
-    assert _client(world, "portal").get(f"/r/{note.pk}/").status_code == 200
-    assert _client(world, "survivor").get(f"/r/{note.pk}/").status_code == 404
+    assert client_for(world, "portal").get(f"/r/{note.pk}/").status_code == 200
+    assert client_for(world, "survivor").get(f"/r/{note.pk}/").status_code == 404
 
 
 def test_an_audience_cannot_name_a_group_of_another_process(world: World) -> None:
     note = world.notes["contact"]
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     before = database_snapshot()
     response = client.post(
         f"/r/{note.pk}/audience/", {"groups": [world.other_groups["contact"].pk]}
@@ -160,7 +153,7 @@ def test_events_are_never_edited(world: World) -> None:
 
     services.leave(world.memberships["contact-member"], by=world.personas["contact-member"])
     event = Event.objects.get(code="member.left")
-    client = _client(world, "contact-coordinator")
+    client = client_for(world, "contact-coordinator")
     assert client.get(f"/r/{event.pk}/").status_code == 200
     assert b"contact-member left Willow contact group" in client.get(f"/r/{event.pk}/").content
     assert client.get(f"/r/{event.pk}/edit/").status_code == 404

@@ -11,15 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from holdspace.processes.models import Record
-from holdspace.testing import World, bulk_notes, sign_in
+from holdspace.testing import World, bulk_notes, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    sign_in(client, world.personas[persona])
-    return client
 
 
 def _queries(client: Client, url: str) -> int:
@@ -31,7 +25,7 @@ def _queries(client: Client, url: str) -> int:
 
 def test_the_query_count_does_not_grow_with_the_records(world: World) -> None:
     """Done when: constant queries for 10 and for 2,000 records."""
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     group, author = world.groups["contact"], world.personas["contact-member"]
     url = f"/p/{world.process.pk}/timeline/"
     bulk_notes(group, author, 10)
@@ -48,7 +42,7 @@ def test_the_query_count_does_not_grow_with_the_records(world: World) -> None:
 def test_it_is_newest_first_and_paginated(world: World) -> None:
     group, author = world.groups["contact"], world.personas["contact-member"]
     bulk_notes(group, author, 60)
-    client = _client(world, "contact-member")
+    client = client_for(world, "contact-member")
     page = client.get(f"/p/{world.process.pk}/timeline/?kind=note").content
     dates = re.findall(rb'<time datetime="(\d{4}-\d\d-\d\d)"', page)
     assert len(dates) == 25 and dates == sorted(dates, reverse=True)
@@ -58,7 +52,7 @@ def test_it_is_newest_first_and_paginated(world: World) -> None:
 def test_other_groups_records_do_not_count_in_pages(world: World) -> None:
     bulk_notes(world.groups["support"], world.personas["support-member"], 100, title="Hidden")
     bulk_notes(world.groups["contact"], world.personas["contact-member"], 5, title="Mine")
-    page = _client(world, "contact-member").get(f"/p/{world.process.pk}/timeline/").content
+    page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/timeline/").content
     assert b"Hidden" not in page
     assert b"Page 1 of" not in page  # everything visible fits on one page
     assert page.count(b"Mine ") == 5
@@ -68,7 +62,7 @@ def test_filters_by_kind_and_group(world: World) -> None:
     from holdspace.processes import services
 
     services.leave(world.memberships["contact-member"], by=world.personas["contact-member"])
-    client = _client(world, "contact-coordinator")
+    client = client_for(world, "contact-coordinator")
     events = client.get(f"/p/{world.process.pk}/timeline/?kind=event").content
     assert b"left Willow contact group" in events and b"contact note" not in events
     notes = client.get(f"/p/{world.process.pk}/timeline/?kind=note").content

@@ -8,19 +8,12 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from holdspace.processes.models import RecordAudience
-from holdspace.testing import World, sign_in
+from holdspace.testing import World, client_for
 from holdspace.vault.models import Wrap
 
 pytestmark = pytest.mark.django_db
-
-
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    sign_in(client, world.personas[persona])
-    return client
 
 
 def _swap(table: str, column: str, key: str, first: Any, second: Any) -> None:
@@ -45,7 +38,7 @@ def test_swapped_texts_fail_to_decrypt_and_say_so_S2(world: World) -> None:
     other = write_note(world.keyring, group, world.personas["support-member"], "second note")
     first = world.notes["support"]
     _swap("processes_note", "body", "record_ptr_id", _id(first.pk), _id(other.pk))
-    client = _client(world, "support-member")
+    client = client_for(world, "support-member")
     for note in (first, other):
         page = client.get(f"/r/{note.pk}/")
         assert page.status_code == 200
@@ -63,7 +56,7 @@ def test_a_text_copied_to_another_field_fails_S2(world: World) -> None:
         cursor.execute(
             "UPDATE processes_note SET title = body WHERE record_ptr_id = %s", [_id(note.pk)]
         )
-    page = _client(world, "support-member").get(f"/r/{note.pk}/").content
+    page = client_for(world, "support-member").get(f"/r/{note.pk}/").content
     assert b"could not be decrypted" in page and b"The body of support note." in page
 
 
@@ -80,7 +73,7 @@ def test_a_key_moved_to_another_compartment_opens_nothing_S2(world: World) -> No
         sealed=wrap.sealed,
     )
     RecordAudience.objects.create(record=note, group=world.groups["contact"])
-    page = _client(world, "contact-member").get(f"/r/{note.pk}/")
+    page = client_for(world, "contact-member").get(f"/r/{note.pk}/")
     assert page.status_code == 200
     assert b"The body of support note." not in page.content
     assert b"cannot read this yet" in page.content
@@ -89,7 +82,7 @@ def test_a_key_moved_to_another_compartment_opens_nothing_S2(world: World) -> No
 def test_a_wrap_from_another_key_version_opens_nothing_S2(world: World) -> None:
     note = world.notes["support"]
     Wrap.objects.filter(data_key_id=note.data_key_id).update(version=99)
-    page = _client(world, "support-member").get(f"/r/{note.pk}/").content
+    page = client_for(world, "support-member").get(f"/r/{note.pk}/").content
     assert b"The body of support note." not in page and b"cannot read this yet" in page
 
 

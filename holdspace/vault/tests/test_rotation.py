@@ -24,7 +24,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from holdspace.accounts.models import User
 from holdspace.processes import services
 from holdspace.processes.models import Membership
-from holdspace.testing import World, keyring_of, make_user, run_holdspace, sign_in
+from holdspace.testing import World, client_for, keyring_of, make_user, run_holdspace
 from holdspace.vault import compartments, crypto, rekey
 from holdspace.vault.keyring import Keyring, using, wrap_ad
 from holdspace.vault.models import Grant, PendingGrant, Wrap
@@ -170,20 +170,14 @@ def test_keys_follow_membership_over_any_sequence_S9() -> None:
     )
 
 
-def _client(world: World, persona: str) -> Client:
-    client = Client()
-    sign_in(client, world.personas[persona])
-    return client
-
-
 @pytest.mark.django_db
 def test_a_removed_member_is_refused_and_the_key_moves_on_S9(world: World) -> None:
     group = world.groups["contact"]
     compartment = group.compartment
     removed = world.personas["contact-member"]
-    victim = _client(world, "contact-member")
+    victim = client_for(world, "contact-member")
     version = compartment.version
-    response = _client(world, "contact-coordinator").post(
+    response = client_for(world, "contact-coordinator").post(
         f"/g/{group.pk}/members/{world.memberships['contact-member'].pk}/remove/"
     )
     assert response.status_code == 302
@@ -192,7 +186,7 @@ def test_a_removed_member_is_refused_and_the_key_moves_on_S9(world: World) -> No
     assert compartment.version == version + 1
     assert not Grant.objects.filter(user=removed, compartment=compartment).exists()
     # Written afterwards: sealed only to the new version.
-    client = _client(world, "contact-coordinator")
+    client = client_for(world, "contact-coordinator")
     client.post(
         f"/g/{group.pk}/notes/new/",
         {"occurred_on": "2026-11-01", "title": "after", "body": "written after the removal"},
@@ -211,7 +205,7 @@ def test_the_last_key_holder_cannot_leave_S10(world: World) -> None:
     Grant.objects.filter(compartment=group.compartment, user=member.user).delete()
     compartments.wait_for_grant(group.compartment, member.user, PendingGrant.Reason.JOINED)
     Membership.objects.filter(pk=member.pk).update(role="coordinator")
-    response = _client(world, "contact-coordinator").post(f"/g/{group.pk}/leave/", follow=True)
+    response = client_for(world, "contact-coordinator").post(f"/g/{group.pk}/leave/", follow=True)
     assert b"Nobody else in the group holds its key yet" in response.content
     assert Membership.objects.get(pk=world.memberships["contact-coordinator"].pk).status == "active"
     assert Grant.objects.filter(
