@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "holdspace.audit",
     "holdspace.vault",
     "holdspace.processes",
+    "holdspace.commitments",
     "holdspace.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("holdspace.web.urls")),
     path("", include("holdspace.accounts.urls")),
     path("", include("holdspace.processes.urls")),
+    path("", include("holdspace.commitments.urls")),
 ]
 
 handler400 = "holdspace.web.views.bad_request"

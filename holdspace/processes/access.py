@@ -59,7 +59,8 @@ def request_user(request: HttpRequest) -> User:
     return user
 
 
-def _deny(request: HttpRequest, reason: str, object_id: Any) -> Http404:
+def deny(request: HttpRequest, reason: str, object_id: Any) -> Http404:
+    """Log a refusal without content (S20); raise what it returns."""
     log_denied(request, reason, object_id)
     return Http404()
 
@@ -103,7 +104,7 @@ def get_process_for_user(request: HttpRequest, process_id: uuid.UUID) -> Process
     user = request_user(request)
     process = processes_for(user).filter(pk=process_id).first()
     if process is None:
-        raise _deny(request, "not_process_member", process_id)
+        raise deny(request, "not_process_member", process_id)
     return process
 
 
@@ -119,7 +120,7 @@ def get_coordinated_process_for_user(request: HttpRequest, process_id: uuid.UUID
     """The process, if the account coordinates one of its groups; else 404."""
     process = get_process_for_user(request, process_id)
     if not coordinated_group_ids(request_user(request), process):
-        raise _deny(request, "not_process_coordinator", process_id)
+        raise deny(request, "not_process_coordinator", process_id)
     return process
 
 
@@ -148,9 +149,9 @@ def get_group_for_user(
         .first()
     )
     if membership is None:
-        raise _deny(request, "not_group_member", group_id)
+        raise deny(request, "not_group_member", group_id)
     if coordinator and not membership.is_coordinator:
-        raise _deny(request, "not_group_coordinator", group_id)
+        raise deny(request, "not_group_coordinator", group_id)
     return membership.group, membership
 
 
@@ -167,7 +168,7 @@ def get_member_of_group(request: HttpRequest, group: Group, membership_id: uuid.
     """Another current membership in ``group`` (already checked); else 404."""
     membership = members_of(group).filter(pk=membership_id).first()
     if membership is None:
-        raise _deny(request, "no_such_member", membership_id)
+        raise deny(request, "no_such_member", membership_id)
     return membership
 
 
@@ -193,7 +194,7 @@ def get_invitation_of_group(
 ) -> GroupInvitation:
     invitation = pending_invitations(group).filter(pk=invitation_id).first()
     if invitation is None:
-        raise _deny(request, "no_such_invitation", invitation_id)
+        raise deny(request, "no_such_invitation", invitation_id)
     return invitation
 
 
@@ -234,6 +235,16 @@ TIMELINE_RELATED = (
     "event",
     "event__subject",
     "event__other_group",
+    "event__about",
+    "event__about__letter",
+    "event__about__demand",
+    "event__about__step",
+    "event__about__agreement",
+    "letter",
+    "demand",
+    "step",
+    "step__towards",
+    "agreement",
 )
 
 
@@ -260,7 +271,13 @@ def timeline_for(
 def open_keys(records: Iterable[Record], *extra_data_keys: uuid.UUID | None) -> None:
     """Open the keys a page of records needs with a constant number of
     queries, instead of one per record (the vault would otherwise ask)."""
-    keyring().prefetch([*(record.data_key_id for record in records), *extra_data_keys])
+    records = list(records)
+    about = [
+        record.event.about.data_key_id
+        for record in records
+        if record.kind == Record.Kind.EVENT and record.event.about is not None
+    ]
+    keyring().prefetch([*(record.data_key_id for record in records), *about, *extra_data_keys])
 
 
 def get_record_for_user(
@@ -278,9 +295,9 @@ def get_record_for_user(
         .first()
     )
     if record is None or not records_visible_to(user, record.process).filter(pk=record.pk).exists():
-        raise _deny(request, "record_not_visible", record_id)
+        raise deny(request, "record_not_visible", record_id)
     if write and not may_edit(user, record):
-        raise _deny(request, "record_not_editable", record_id)
+        raise deny(request, "record_not_editable", record_id)
     return record
 
 

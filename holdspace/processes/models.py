@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -308,6 +309,10 @@ class Record(models.Model):
     class Kind(models.TextChoices):
         NOTE = "note", _("note")
         EVENT = "event", _("event")
+        LETTER = "letter", _("letter")
+        DEMAND = "demand", _("demand")
+        STEP = "step", _("step")
+        AGREEMENT = "agreement", _("agreement")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="records")
@@ -334,6 +339,18 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(RECORD_PAGES.get(self.kind, "hs-record"), args=[self.pk])
+
+
+# The page of each kind of record (kinds with richer pages have their own).
+RECORD_PAGES = {
+    "letter": "hs-letter",
+    "demand": "hs-demand",
+    "step": "hs-step",
+    "agreement": "hs-agreement",
+}
 
 
 class RecordAudience(models.Model):
@@ -404,6 +421,13 @@ class Event(Record):
         MEMBER_REMOVED = "member.removed", _("member removed")
         COORDINATION_HANDED_OVER = "coordination.handed_over", _("coordination handed over")
         RESPONSIBILITY_MOVED = "responsibility.moved", _("responsibility moved")
+        DEMAND_STATUS = "demand.status", _("demand status changed")
+        DEMAND_WORDING = "demand.wording", _("demand wording agreed")
+        DEMAND_PROPOSAL = "demand.proposal", _("change to a demand proposed")
+        STEP_STATUS = "step.status", _("step status changed")
+        AGREEMENT_STATUS = "agreement.status", _("agreement status changed")
+        AGREEMENT_BREACHED = "agreement.breached", _("agreement breached")
+        LETTER_COPY = "letter.copy", _("copy of the letter handed out")
 
     code = models.CharField(max_length=40, choices=Code.choices)
     subject = models.ForeignKey(
@@ -415,6 +439,20 @@ class Event(Record):
     responsibility = models.CharField(
         max_length=32, choices=Responsibility.Kind.choices, blank=True
     )
+    # The record the event is about (a demand whose status changed …) and
+    # a plain value such as the new status; never text.
+    about = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    value = models.CharField(max_length=32, blank=True)
+
+    # code -> {value: label}: how apps that write events with a value (a
+    # new status …) want that value shown. Filled when the apps are ready.
+    VALUE_LABELS: dict[str, dict[str, Any]] = {}
 
     def __str__(self) -> str:
         return f"event {self.code}"
+
+    @property
+    def value_label(self) -> str:
+        return str(self.VALUE_LABELS.get(self.code, {}).get(self.value, self.value))

@@ -13,7 +13,7 @@ import datetime
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -41,6 +41,8 @@ from holdspace.vault import compartments as vault
 from holdspace.vault.keyring import KeyUnavailable
 from holdspace.vault.keyring import current as keyring
 from holdspace.vault.models import Compartment, Wrap
+
+R = TypeVar("R", bound=Record)
 
 
 class Refused(Exception):
@@ -78,8 +80,12 @@ def _event(
     subject: User | None = None,
     other_group: Group | None = None,
     responsibility: str = "",
+    about: Record | None = None,
+    value: str = "",
+    occurred_on: datetime.date | None = None,
 ) -> Event:
     event = Event.objects.create(
+        occurred_on=occurred_on or timezone.localdate(),
         kind=Record.Kind.EVENT,
         process=process,
         author=by,
@@ -88,9 +94,75 @@ def _event(
         subject=subject,
         other_group=other_group,
         responsibility=responsibility,
+        about=about,
+        value=value,
     )
     set_audience(event, audience)
     return event
+
+
+def record_event(
+    record: Record,
+    code: str,
+    *,
+    by: User | None,
+    value: str = "",
+    occurred_on: datetime.date | None = None,
+) -> Event:
+    """An event on the chronology about ``record``, for the same readers,
+    shown as coming from the group of ``by`` that reads the record."""
+    return _event(
+        code,
+        process=record.process,
+        by=by,
+        group=_acting_group(by, record),
+        audience=record.audience_groups.all(),
+        about=record,
+        value=value,
+        occurred_on=occurred_on,
+    )
+
+
+def _acting_group(user: User | None, record: Record) -> Group:
+    """The group ``user`` acts in on ``record``: the author group if they are
+    in it, else their first group in its audience (Holdspace: the author group)."""
+    if user is not None:
+        mine = set(
+            Membership.objects.active()
+            .filter(user=user, group__process_id=record.process_id)
+            .values_list("group_id", flat=True)
+        )
+        if record.author_group_id not in mine:
+            for group in record.audience_groups.all().order_by("created_at"):
+                if group.pk in mine:
+                    return group
+    return record.author_group
+
+
+def create_record(
+    model: type[R],
+    *,
+    author: User,
+    group: Group,
+    audience: Iterable[Group] = (),
+    texts: dict[str, str],
+    **values: Any,
+) -> R:
+    """A new record of any kind with its own record key, readable by the
+    author's group (and ``audience``). Call inside a transaction."""
+    record = model(
+        kind=model.__name__.lower(),
+        process_id=group.process_id,
+        author=author,
+        author_group=group,
+        **values,
+    )
+    record.data_key = keyring().new_data_key(group.process_id)
+    for field, text in texts.items():
+        setattr(record, field, text)
+    record.save()
+    set_audience(record, [group, *audience])
+    return record
 
 
 def set_audience(record: Record, groups: Iterable[Group]) -> None:
@@ -580,17 +652,13 @@ def write_note(
 ) -> Note:
     """A note for the author's group only (widening is a separate, explicit step)."""
     with transaction.atomic():
-        note = Note(
-            kind=Record.Kind.NOTE,
-            process_id=group.process_id,
+        note = create_record(
+            Note,
             author=author,
-            author_group=group,
+            group=group,
+            texts={"title": title, "body": body},
             occurred_on=occurred_on,
         )
-        note.data_key = keyring().new_data_key(group.process_id)
-        note.title, note.body = title, body
-        note.save()
-        set_audience(note, [group])
         _audit("note.created", by=author, target=note, group=group)
     return note
 

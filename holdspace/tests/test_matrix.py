@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from holdspace.accounts.models import Invitation
 from holdspace.testing import GROUP_KINDS, World, build_world, normalised, routes, sign_in
+from holdspace.testing.commitments import add_commitments
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,44 @@ MATRIX: dict[str, Entry] = {
     "hs-record-history": Entry(GET, "record_reader", "record"),
     "hs-record-edit": Entry(BOTH, "record_editor", "record"),
     "hs-record-audience": Entry(BOTH, "record_editor", "record"),
+    # The letter, demands, steps, agreements and the rota
+    "hs-commitments": Entry(GET, "process_member", "process"),
+    "hs-letter-new": Entry(BOTH, "survivor_group", "group"),
+    "hs-letter": Entry(GET, "record_reader", "letter"),
+    "hs-letter-edit": Entry(BOTH, "record_editor", "letter"),
+    "hs-letter-copy": Entry(BOTH, "record_actor", "letter"),
+    "hs-demand-new": Entry(BOTH, "survivor_group", "group"),
+    "hs-demand": Entry(GET, "record_reader", "demand"),
+    "hs-demand-edit": Entry(BOTH, "record_editor", "demand"),
+    "hs-demand-reword": Entry(BOTH, "survivor_reader", "demand"),
+    "hs-demand-propose": Entry(BOTH, "record_actor", "demand"),
+    "hs-demand-decide": Entry(POST, "survivor_reader", "proposal"),
+    "hs-demand-status": Entry(BOTH, "record_actor", "demand"),
+    "hs-step-new": Entry(BOTH, "record_actor", "demand"),
+    "hs-step": Entry(GET, "record_reader", "step"),
+    "hs-step-edit": Entry(BOTH, "record_editor", "step"),
+    "hs-step-status": Entry(POST, "record_actor", "step"),
+    "hs-evidence-new": Entry(BOTH, "record_actor", "progress"),
+    "hs-evidence-assess": Entry(BOTH, "record_actor", "evidence"),
+    "hs-agreement-new": Entry(BOTH, "group_member", "group"),
+    "hs-agreement": Entry(GET, "record_reader", "agreement"),
+    "hs-agreement-edit": Entry(BOTH, "record_editor", "agreement"),
+    "hs-agreement-status": Entry(POST, "record_actor", "agreement"),
+    "hs-agreement-renew": Entry(BOTH, "record_editor", "agreement"),
+    "hs-breach-new": Entry(BOTH, "record_actor", "agreement"),
+    "hs-rota": Entry(GET, "record_reader", "agreement"),
+    "hs-rota-add": Entry(POST, "record_actor", "agreement"),
+    "hs-rota-venue": Entry(BOTH, "record_actor", "venue"),
+    "hs-venue-print": Entry(GET, "record_reader", "venue"),
+    "hs-rota-exception": Entry(BOTH, "record_actor", "agreement"),
+    "hs-rota-exception-delete": Entry(POST, "record_actor", "exception"),
+}
+
+# Targets that need the world's letter, demands, agreements … (see add_commitments).
+COMMITMENT_TARGETS = {"letter", "demand", "step", "agreement", "progress", "proposal"} | {
+    "evidence",
+    "venue",
+    "exception",
 }
 
 
@@ -134,6 +173,8 @@ def _coordinates(world: World, persona: str, group: Any) -> bool:
 def _reads(world: World, persona: str, record: Any) -> bool:
     if record is None:
         return False
+    if record.pk in READERS:
+        return _kind_role(persona)[0] in READERS[record.pk]
     if record.pk == world.shared_note.pk:
         return _kind_role(persona)[0] is not None
     return _in_group(world, persona, record.author_group)
@@ -159,9 +200,25 @@ ORACLE: dict[str, Callable[[World, str, dict[str, Any]], bool]] = {
     "group_coordinator": lambda w, p, t: (
         _coordinates(w, p, t.get("group")) and t.get("consistent", True)
     ),
-    "record_reader": lambda w, p, t: _reads(w, p, t.get("record")),
+    "record_reader": lambda w, p, t: _reads(w, p, t.get("record")) and t.get("consistent", True),
     "record_editor": lambda w, p, t: _edits(w, p, t.get("record")),
+    # Acting on a record: reading it as a member of one of its groups.
+    "record_actor": lambda w, p, t: (
+        _reads(w, p, t.get("record")) and t.get("consistent", True) and _kind_role(p)[0] is not None
+    ),
+    # The survivor's side: the support group carries the letter and the demands.
+    "survivor_group": lambda w, p, t: (
+        _in_group(w, p, t.get("group")) and t["group"].pk == w.groups["support"].pk
+    ),
+    "survivor_reader": lambda w, p, t: (
+        _reads(w, p, t.get("record"))
+        and t.get("consistent", True)
+        and _kind_role(p)[0] == "support"
+    ),
 }
+
+# Who may read each commitment: filled in by the test that builds them.
+READERS: dict[Any, set[str]] = {}
 
 
 # Targets: the URL for each kind of object, and what the oracle needs to know.
@@ -255,8 +312,56 @@ def _targets(
             "other_process": ({"record": world.other_notes[own]}, [world.other_notes[own].pk]),
             "missing": ({}, [MISSING]),
         }
-    raise AssertionError(target)
+    return _commitment_targets(world, target)
 
+
+def _commitment_targets(world: World, target: str) -> dict[str, tuple[dict[str, Any], Any]]:
+    own, other = COMMITMENTS["own"], COMMITMENTS["other"]
+    if target in ("letter", "demand", "step", "agreement"):
+        wrong = own.demand if target != "demand" else own.letter
+        variants = {
+            "own": ({"record": getattr(own, target)}, [getattr(own, target).pk]),
+            "other_process": ({"record": getattr(other, target)}, [getattr(other, target).pk]),
+            "other_kind": ({"record": None}, [wrong.pk]),
+            "note": ({"record": None}, [world.shared_note.pk]),
+            "missing": ({}, [MISSING]),
+        }
+        if target == "demand":
+            variants["private"] = ({"record": own.private_demand}, [own.private_demand.pk])
+        return variants
+    if target == "progress":
+        return {
+            "demand": ({"record": own.demand}, [own.demand.pk]),
+            "step": ({"record": own.step}, [own.step.pk]),
+            "private": ({"record": own.private_demand}, [own.private_demand.pk]),
+            "other_process": ({"record": other.demand}, [other.demand.pk]),
+            "other_kind": ({"record": None}, [own.letter.pk]),
+            "missing": ({}, [MISSING]),
+        }
+    parent, child, elsewhere = {
+        "evidence": ("demand", "evidence", "step"),
+        "proposal": ("demand", "proposal", "private_demand"),
+        "venue": ("agreement", "venue", "plain_agreement"),
+        "exception": ("agreement", "exception", "plain_agreement"),
+    }[target]
+    return {
+        "own": (
+            {"record": getattr(own, parent)},
+            [getattr(own, parent).pk, getattr(own, child).pk],
+        ),
+        "other_process": (
+            {"record": getattr(other, parent)},
+            [getattr(other, parent).pk, getattr(other, child).pk],
+        ),
+        "of_another_record": (
+            {"record": getattr(own, elsewhere), "consistent": False},
+            [getattr(own, elsewhere).pk, getattr(own, child).pk],
+        ),
+        "missing": ({}, [MISSING, MISSING]),
+    }
+
+
+COMMITMENTS: dict[str, Any] = {}
 
 _NEXT = re.compile(rb'name="next" value="[^"]*"')
 
@@ -278,6 +383,12 @@ def _request(client: Client, method: str, url: str) -> Any:
 def test_the_matrix_S15(name: str) -> None:
     entry = MATRIX[name]
     world = build_world()
+    if entry.target in COMMITMENT_TARGETS:
+        COMMITMENTS["own"], COMMITMENTS["other"] = add_commitments(world)
+        READERS.clear()
+        READERS.update(COMMITMENTS["own"].readers)
+        # No persona is in the other process.
+        READERS.update({pk: set() for pk in COMMITMENTS["other"].readers})
     for persona in PERSONAS:
         client = Client()
         if persona != "anonymous":

@@ -11,7 +11,7 @@ from django.apps import apps
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Apps whose models hold process data (later apps join this list).
-PROCESS_APPS = {"processes", "audit"}
+PROCESS_APPS = {"processes", "audit", "commitments"}
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
 
 

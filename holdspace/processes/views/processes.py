@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from holdspace.audit.labels import describe
+from holdspace.commitments import access as commitments
+from holdspace.commitments.views.overview import creation_links
 from holdspace.lib.http import posted
 from holdspace.processes import access, services
 from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
@@ -71,6 +73,8 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "responsibilities": access.responsibilities_of(process),
             "is_coordinator": bool(access.coordinated_group_ids(user, process)),
             "recent": recent,
+            "commitments": commitments.summary(user, process),
+            **creation_links(user, process),
         },
     )
 

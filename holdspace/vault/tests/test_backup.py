@@ -60,7 +60,7 @@ client.post("/login/", {"username": row["username"], "password": row["password"]
 code = f"{totp(base64.b32decode(row['totp_secret'])):06d}"
 logged_in = client.post("/login/code/", {"code": code})
 process_id = Membership.objects.filter(user=user).first().group.process_id
-page = client.get(f"/p/{process_id}/timeline/")
+page = client.get(f"/p/{process_id}/timeline/?kind=note")
 print(json.dumps({
     "titles": titles,
     "login": logged_in.get("Location"),

@@ -1,0 +1,223 @@
+"""The access core for the letter, demands, steps, agreements and the rota.
+
+Every view here goes through these helpers, which build on
+:mod:`holdspace.processes.access` and answer 404 — exactly as for an id that
+does not exist — for anything the account may not see:
+
+- A letter, demand, step or agreement is a record: it is read by its
+  audience and edited (its text) by its author or the author group's
+  coordinators.
+- *Acting* on one — registering a copy, reporting progress, changing a
+  status, recording a breach, changing the rota — is for active members of a
+  group in its audience. An account linked to a party may read what is
+  addressed to it, but acts through its own portal (later), not here.
+- The *survivor's side* is the group that carries the letter and the
+  demands (see :func:`survivor_side`). Only its members write the letter and
+  demands, change a demand's wording and decide on proposed changes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, TypeVar
+
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from holdspace.accounts.models import User
+from holdspace.commitments.models import (
+    Agreement,
+    Demand,
+    Evidence,
+    Letter,
+    RotaException,
+    RotaPerson,
+    RotaVenue,
+    Step,
+    WordingProposal,
+)
+from holdspace.processes import access
+from holdspace.processes.models import Group, Membership, Process, Record, Responsibility
+
+M = TypeVar("M", bound=Record)
+C = TypeVar("C", bound=Model)
+
+
+def survivor_side(process_id: Any) -> Group | None:
+    """The group that speaks for the person harmed: the one carrying the
+    letter and the demands (a hand-over moves it), else the first support group."""
+    held = (
+        Responsibility.objects.filter(process_id=process_id, kind=Responsibility.Kind.DEMANDS)
+        .select_related("group")
+        .first()
+    )
+    if held is not None:
+        return held.group
+    return (
+        Group.objects.filter(process_id=process_id, kind=Group.Kind.SUPPORT)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def speaks_for_survivor(user: User, process_id: Any) -> bool:
+    group = survivor_side(process_id)
+    return group is not None and Membership.objects.active().filter(group=group, user=user).exists()
+
+
+def may_act(user: User, record: Record) -> bool:
+    """An active member of a group in the record's audience."""
+    readers = {group.pk for group in record.audience_groups.all()}
+    return bool(readers & access.group_ids_for(user, record.process_id))
+
+
+def get_for_user(
+    request: HttpRequest,
+    record_id: uuid.UUID,
+    model: type[M],
+    *,
+    write: bool = False,
+    act: bool = False,
+    survivor: bool = False,
+) -> M:
+    """The record as ``model`` (a letter, demand …), if the account may read it
+    and, as asked, edit it (``write``), act on it (``act``) or speak for the
+    survivor's side (``survivor``).
+
+    Raises Http404 otherwise, and for a record of another kind.
+    """
+    record = access.get_record_for_user(request, record_id, write=write)
+    user = access.request_user(request)
+    if record.kind != model.__name__.lower():
+        raise access.deny(request, "record_of_other_kind", record_id)
+    if (act or survivor) and not may_act(user, record):
+        raise access.deny(request, "record_not_actionable", record_id)
+    if survivor and not speaks_for_survivor(user, record.process_id):
+        raise access.deny(request, "not_survivor_side", record_id)
+    specific: M = getattr(record, model.__name__.lower())
+    # The specific row was loaded along with the record; keep what the
+    # record already knows (its process, audience) instead of asking again.
+    specific.process = record.process
+    specific._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]
+        record, "_prefetched_objects_cache", {}
+    )
+    return specific
+
+
+def get_survivor_group_for_user(request: HttpRequest, group_id: uuid.UUID) -> Group:
+    """One of the account's groups, if it is the survivor's side; else 404."""
+    group, _membership = access.get_group_for_user(request, group_id)
+    side = survivor_side(group.process_id)
+    if side is None or side.pk != group.pk:
+        raise access.deny(request, "not_survivor_side", group_id)
+    return group
+
+
+def acting_groups(user: User, record: Record) -> QuerySet[Group]:
+    """The account's groups that may write about ``record`` (its audience)."""
+    mine = access.group_ids_for(user, record.process_id)
+    readers = {group.pk for group in record.audience_groups.all()}
+    return Group.objects.filter(pk__in=mine & readers).order_by("created_at")
+
+
+def _child(request: HttpRequest, rows: QuerySet[C], child_id: uuid.UUID, missing: str) -> C:
+    """The row ``child_id`` among ``rows`` (something of a record already
+    checked); else 404, as for an id that does not exist."""
+    found = rows.filter(pk=child_id).first()
+    if found is None:
+        raise access.deny(request, missing, child_id)
+    return found
+
+
+def get_proposal(request: HttpRequest, demand: Demand, proposal_id: uuid.UUID) -> WordingProposal:
+    proposal = _child(request, demand.proposals.all(), proposal_id, "no_such_proposal")
+    proposal.demand = demand
+    return proposal
+
+
+def get_evidence(request: HttpRequest, record: Record, evidence_id: uuid.UUID) -> Evidence:
+    rows = Evidence.objects.filter(record_id=record.pk)
+    evidence = _child(request, rows, evidence_id, "no_such_evidence")
+    evidence.record = record
+    return evidence
+
+
+def get_venue(request: HttpRequest, agreement: Agreement, venue_id: uuid.UUID) -> RotaVenue:
+    venue = _child(request, agreement.venues.all(), venue_id, "no_such_venue")
+    venue.agreement = agreement
+    return venue
+
+
+def get_exception(
+    request: HttpRequest, agreement: Agreement, exception_id: uuid.UUID
+) -> RotaException:
+    rows = RotaException.objects.filter(venue__agreement=agreement).select_related("venue")
+    exception = _child(request, rows, exception_id, "no_such_rota_change")
+    exception.venue.agreement = agreement
+    return exception
+
+
+def commitments_of(user: User, process: Process) -> dict[str, list[Any]]:
+    """The letters, demands, steps and agreements of ``process`` the account
+    may read, by kind, for the overview page."""
+    visible = access.records_visible_to(user, process)
+    ids = visible.values("pk")
+    return {
+        "letters": list(Letter.objects.filter(pk__in=ids).order_by("-occurred_on")),
+        "demands": list(
+            Demand.objects.filter(pk__in=ids)
+            .select_related("author_group")
+            .order_by("occurred_on", "created_at")
+        ),
+        "steps": list(Step.objects.filter(pk__in=ids).select_related("towards").order_by("due_on")),
+        "agreements": list(
+            Agreement.objects.filter(pk__in=ids).order_by("-starts_on", "-created_at")
+        ),
+    }
+
+
+def steps_of(user: User, demand: Demand) -> QuerySet[Step]:
+    visible = access.records_visible_to(user, demand.process).values("pk")
+    return Step.objects.filter(towards=demand, pk__in=visible).order_by("due_on", "created_at")
+
+
+def agreement_renewal(user: User, agreement: Agreement) -> Agreement | None:
+    """The agreement that renewed this one, if the account may read it."""
+    visible = access.records_visible_to(user, agreement.process).values("pk")
+    return Agreement.objects.filter(renews=agreement, pk__in=visible).first()
+
+
+def readable_or_none(user: User, record: Record | None) -> Record | None:
+    if record is None:
+        return None
+    visible = access.records_visible_to(user, record.process)
+    return record if visible.filter(pk=record.pk).exists() else None
+
+
+def rota_of(agreement: Agreement) -> tuple[list[RotaPerson], list[RotaVenue]]:
+    """The people (by pseudonym) and venues of an agreement's rota, with the
+    weekly pattern and changes loaded."""
+    people = list(agreement.rota_people.all())
+    venues = list(agreement.venues.prefetch_related("slots", "exceptions"))
+    return people, venues
+
+
+def summary(user: User, process: Process) -> dict[str, int]:
+    """Counts for the process page (no text is opened)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    visible = access.records_visible_to(user, process).values("pk")
+    demands = Demand.objects.filter(pk__in=visible)
+    return {
+        "demands": demands.count(),
+        "demands_met": demands.filter(status=Demand.Status.MET).count(),
+        "steps_overdue": Step.objects.filter(
+            pk__in=visible, status=Step.Status.OPEN, due_on__lt=today
+        ).count(),
+        "agreements_in_force": Agreement.objects.filter(
+            pk__in=visible, status=Agreement.Status.AGREED
+        )
+        .exclude(ends_on__lt=today)
+        .count(),
+    }

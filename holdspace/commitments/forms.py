@@ -1,0 +1,418 @@
+"""Forms for the letter, demands, steps, agreements and the rota."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.commitments import services
+from holdspace.commitments.models import (
+    Agreement,
+    Breach,
+    Demand,
+    Evidence,
+    LetterCopy,
+    RotaException,
+    RotaPerson,
+    RotaVenue,
+    Step,
+    WordingProposal,
+)
+from holdspace.processes.forms import (
+    DATE_WIDGET,
+    GroupChoiceField,
+    GroupsChoiceField,
+    VersionedForm,
+)
+from holdspace.processes.models import Group
+
+LONG_TEXT = forms.Textarea(attrs={"rows": 6})
+SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+MADE_IN_THE_PAST = _("Choose today or a day in the past.")
+
+
+def _not_in_future(value: datetime.date, message: Any) -> datetime.date:
+    if value > timezone.localdate():
+        raise forms.ValidationError(message)
+    return value
+
+
+class LetterForm(forms.Form):
+    occurred_on = forms.DateField(label=_("Date of the letter"), widget=DATE_WIDGET)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Letter"), max_length=200_000, widget=forms.Textarea(attrs={"rows": 18})
+    )
+
+    def clean_occurred_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["occurred_on"], MADE_IN_THE_PAST)
+
+
+class EditLetterForm(VersionedForm, LetterForm):
+    pass
+
+
+class CopyForm(forms.Form):
+    recipient = forms.CharField(
+        label=_("Given to"),
+        max_length=300,
+        help_text=_("A person or a group, as your group knows them."),
+    )
+    handed_on = forms.DateField(label=_("Handed over on"), widget=DATE_WIDGET)
+    form = forms.ChoiceField(
+        label=_("As"), choices=LetterCopy.Form.choices, widget=forms.RadioSelect
+    )
+
+    def clean_handed_on(self) -> datetime.date:
+        return _not_in_future(
+            self.cleaned_data["handed_on"], _("Register a copy once it was handed over.")
+        )
+
+
+class DemandForm(forms.Form):
+    field_order = ["wording", "reason", "occurred_on", "share_with"]
+    occurred_on = forms.DateField(label=_("Made on"), widget=DATE_WIDGET)
+    wording = forms.CharField(
+        label=_("The demand"),
+        max_length=5000,
+        widget=SHORT_TEXT,
+        help_text=_("Clear and concrete, so that everyone can tell whether it is met."),
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=20_000,
+        required=False,
+        widget=LONG_TEXT,
+        help_text=_("What the demand is for, in your words."),
+    )
+    share_with = GroupsChoiceField(
+        label=_("Other groups who can read it"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The contact group needs the demands for its work. You can change this later."),
+    )
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+
+    def clean_occurred_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["occurred_on"], MADE_IN_THE_PAST)
+
+
+class EditDemandForm(VersionedForm):
+    occurred_on = forms.DateField(label=_("Made on"), widget=DATE_WIDGET)
+    reason = forms.CharField(label=_("Why"), max_length=20_000, required=False, widget=LONG_TEXT)
+
+    def clean_occurred_on(self) -> datetime.date:
+        return _not_in_future(self.cleaned_data["occurred_on"], MADE_IN_THE_PAST)
+
+
+class RewordForm(VersionedForm):
+    wording = forms.CharField(label=_("New wording"), max_length=5000, widget=SHORT_TEXT)
+
+
+class ProposalForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("You propose"), choices=WordingProposal.Kind.choices, widget=forms.RadioSelect
+    )
+    wording = forms.CharField(
+        label=_("Proposed wording"),
+        max_length=5000,
+        required=False,
+        widget=SHORT_TEXT,
+        help_text=_("Only for a new wording."),
+    )
+    reason = forms.CharField(label=_("Why"), max_length=20_000, widget=SHORT_TEXT)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == WordingProposal.Kind.REWORD and not cleaned.get("wording"):
+            self.add_error("wording", _("Please write the wording you propose."))
+        return cleaned
+
+
+class DemandStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Demand.Status.choices)
+    note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=SHORT_TEXT)
+
+
+class StepForm(forms.Form):
+    group = GroupChoiceField(
+        label=_("Written in"), queryset=None, help_text=_("Your group that agreed the step.")
+    )
+    description = forms.CharField(
+        label=_("What he will do"),
+        max_length=5000,
+        widget=SHORT_TEXT,
+        help_text=_("His own task, concrete and checkable. The group does not do it for him."),
+    )
+    due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        if groups.count() == 1:
+            self.fields["group"].initial = groups.first()
+
+    def clean_due_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(
+                _("The due date has passed. Agree on a date from today on.")
+            )
+        return value
+
+
+class EditStepForm(VersionedForm):
+    description = forms.CharField(label=_("What he will do"), max_length=5000, widget=SHORT_TEXT)
+    due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, current_due: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_due = current_due
+
+    def clean_due_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["due_on"]
+        if value != self.current_due and value < timezone.localdate():
+            raise forms.ValidationError(
+                _("The due date has passed. Agree on a date from today on.")
+            )
+        return value
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Step.Status.choices)
+
+
+class EvidenceForm(forms.Form):
+    happened_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    source = forms.ChoiceField(
+        label=_("Source"), choices=Evidence.Source.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What was reported or seen"), max_length=20_000, widget=SHORT_TEXT
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["happened_on"].initial = timezone.localdate()
+        self.fields["source"].initial = Evidence.Source.REPORTED
+
+    def clean_happened_on(self) -> datetime.date:
+        return _not_in_future(
+            self.cleaned_data["happened_on"], _("Evidence is about something that has happened.")
+        )
+
+
+class AssessForm(VersionedForm):
+    assessment = forms.ChoiceField(
+        label=_("Your group's view"), choices=Evidence.Assessment.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("Why"), max_length=5000, required=False, widget=SHORT_TEXT)
+
+
+class AgreementDatesMixin(forms.Form):
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE_WIDGET)
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_(
+            "Short agreements with a clear end are easier to accept. Only no-contact may stay open."
+        ),
+    )
+    review_on = forms.DateField(label=_("Look at it again on"), required=False, widget=DATE_WIDGET)
+
+    def kind_for_dates(self) -> str:
+        return str(self.cleaned_data.get("agreement_kind", ""))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "starts_on" in cleaned and "ends_on" in cleaned and "review_on" in cleaned:
+            problems = services.check_dates(
+                self.kind_for_dates(),
+                cleaned["starts_on"],
+                cleaned["ends_on"],
+                cleaned["review_on"],
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class AgreementForm(AgreementDatesMixin):
+    field_order = [
+        "agreement_kind",
+        "terms",
+        "binds",
+        "starts_on",
+        "ends_on",
+        "review_on",
+        "status",
+    ]
+    agreement_kind = forms.ChoiceField(label=_("Kind"), choices=Agreement.Kind.choices)
+    terms = forms.CharField(
+        label=_("What is agreed"),
+        max_length=20_000,
+        widget=SHORT_TEXT,
+        help_text=_("For no-contact: what the person harmed prefers (none, supervised, indirect)."),
+    )
+    binds = forms.CharField(
+        label=_("Who it binds"),
+        max_length=500,
+        help_text=_("By pseudonym, for example “K.” or “K. and M.”."),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (Agreement.Status.PROPOSED, _("proposed: not yet agreed")),
+            (Agreement.Status.AGREED, _("agreed")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+        self.fields["status"].initial = Agreement.Status.PROPOSED
+
+
+class EditAgreementForm(VersionedForm, AgreementDatesMixin):
+    field_order = ["terms", "binds", "starts_on", "ends_on", "review_on"]
+    terms = forms.CharField(label=_("What is agreed"), max_length=20_000, widget=SHORT_TEXT)
+    binds = forms.CharField(label=_("Who it binds"), max_length=500)
+
+    def __init__(self, *args: Any, kind: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+
+    def kind_for_dates(self) -> str:
+        return self.kind
+
+
+class RenewForm(EditAgreementForm):
+    version = None  # type: ignore[assignment]  # a renewal is a new record
+
+
+class AgreementStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(Agreement.Status.AGREED, _("agreed")), (Agreement.Status.ENDED, _("ended"))]
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("approve")), ("decline", _("decline"))])
+
+
+class BreachForm(forms.Form):
+    happened_on = forms.DateField(label=_("When it happened"), widget=DATE_WIDGET)
+    reported_by = forms.CharField(label=_("Reported by"), max_length=300)
+    what = forms.CharField(label=_("What happened"), max_length=20_000, widget=SHORT_TEXT)
+    severity = forms.ChoiceField(
+        label=_("How serious"), choices=Breach.Severity.choices, widget=forms.RadioSelect
+    )
+    response = forms.CharField(
+        label=_("Our response"), max_length=20_000, required=False, widget=SHORT_TEXT
+    )
+
+    def clean_happened_on(self) -> datetime.date:
+        return _not_in_future(
+            self.cleaned_data["happened_on"], _("A breach is something that has happened.")
+        )
+
+
+class RotaPersonForm(forms.Form):
+    pseudonym = forms.CharField(
+        label=_("Pseudonym on the rota"),
+        max_length=60,
+        help_text=_("What the venue will read, for example “X”. Never a real name."),
+    )
+
+
+class VenueForm(forms.Form):
+    name = forms.CharField(
+        label=_("Place"), max_length=200, help_text=_("For example “the co-op”.")
+    )
+
+
+class PatternForm(VersionedForm):
+    """One checkbox per person and weekday; two on the same day is refused."""
+
+    def __init__(
+        self, *args: Any, people: list[RotaPerson], weekdays: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.people, self.weekdays = people, weekdays
+        for person in people:
+            for day, label in weekdays:
+                self.fields[f"p{person.pk}_{day}"] = forms.BooleanField(
+                    label=f"{person.pseudonym}: {label}", required=False
+                )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.assignments: dict[int, RotaPerson | None] = {}
+        for day, label in self.weekdays:
+            chosen = [p for p in self.people if cleaned.get(f"p{p.pk}_{day}")]
+            if len(chosen) > 1:
+                names = " / ".join(str(p.pseudonym) for p in chosen)
+                raise forms.ValidationError(
+                    _("On %(day)s, %(names)s would both be there. Choose one person per day.")
+                    % {"day": label, "names": names}
+                )
+            self.assignments[day] = chosen[0] if chosen else None
+        return cleaned
+
+    def grid(self) -> list[tuple[RotaPerson, list[forms.BoundField]]]:
+        """Rows of the pattern table: a person, and a checkbox per weekday."""
+        return [
+            (person, [self[f"p{person.pk}_{day}"] for day, _label in self.weekdays])
+            for person in self.people
+        ]
+
+
+class ExceptionForm(forms.Form):
+    venue = forms.ChoiceField(label=_("Place"), choices=[])
+    date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    change = forms.ChoiceField(
+        label=_("Change"), choices=RotaException.Change.choices, widget=forms.RadioSelect
+    )
+    person = forms.ChoiceField(label=_("Who"), choices=[], required=False)
+
+    def __init__(
+        self, *args: Any, venues: list[RotaVenue], people: list[RotaPerson], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.venues = {str(venue.pk): venue for venue in venues}
+        self.people = {str(person.pk): person for person in people}
+        self.fields["venue"].choices = [(pk, v.name) for pk, v in self.venues.items()]  # type: ignore[attr-defined]
+        self.fields["person"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+            (pk, p.pseudonym) for pk, p in self.people.items()
+        ]
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean_date(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["date"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(_("Changes can only be made for today or later."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["venue"] = self.venues.get(str(cleaned.get("venue")))
+        change = cleaned.get("change")
+        person = self.people.get(str(cleaned.get("person") or ""))
+        if change and change != RotaException.Change.NOBODY and person is None:
+            self.add_error("person", _("Please choose who comes."))
+        cleaned["person"] = None if change == RotaException.Change.NOBODY else person
+        return cleaned

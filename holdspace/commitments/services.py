@@ -1,0 +1,567 @@
+"""The letter, demands, steps, agreements and the rota: every change atomic,
+audited, and on the chronology where it matters.
+
+Callers have passed the access core (the person may read the record, and
+edit it where the view requires). The rules that hold whoever calls are
+enforced here — above all: a demand's wording changes only with the
+survivor's side's approval.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.accounts.models import User
+from holdspace.audit import services as audit
+from holdspace.commitments.access import speaks_for_survivor, survivor_side
+from holdspace.commitments.models import (
+    Agreement,
+    Breach,
+    Demand,
+    DemandStatusChange,
+    DemandWording,
+    Evidence,
+    Letter,
+    LetterCopy,
+    RotaException,
+    RotaPerson,
+    RotaSlot,
+    RotaVenue,
+    Step,
+    WordingProposal,
+)
+from holdspace.processes.models import Event, Group, Record
+from holdspace.processes.services import Refused, create_record, record_event
+
+T = TypeVar("T", RotaPerson, RotaVenue)
+
+
+def _audit(action: str, *, by: User, target: Any, record: Record) -> None:
+    audit.log(
+        action,
+        user=by,
+        target=target,
+        process_id=record.process_id,
+        group_id=record.author_group_id,
+    )
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# The survivor's side ----------------------------------------------------------
+
+
+def _require_survivor_side(user: User, process_id: Any) -> None:
+    if not speaks_for_survivor(user, process_id):
+        raise Refused(
+            _(
+                "Only the survivor's side (the group that carries the letter and the demands) "
+                "can do this."
+            )
+        )
+
+
+def _require_survivor_group(user: User, group: Group) -> None:
+    side = survivor_side(group.process_id)
+    if side is None or side.pk != group.pk:
+        raise Refused(_("The letter and the demands are written in the survivor's side's group."))
+    _require_survivor_side(user, group.process_id)
+
+
+# The letter ----------------------------------------------------------------
+
+
+def write_letter(
+    *, author: User, group: Group, occurred_on: datetime.date, title: str, body: str
+) -> Letter:
+    _require_survivor_group(author, group)
+    with transaction.atomic():
+        letter = create_record(
+            Letter,
+            author=author,
+            group=group,
+            texts={"title": title, "body": body},
+            occurred_on=occurred_on,
+        )
+        _audit("letter.created", by=author, target=letter, record=letter)
+    return letter
+
+
+def hand_out_copy(
+    letter: Letter, *, by: User, recipient: str, handed_on: datetime.date, form: str
+) -> LetterCopy:
+    """Register a numbered copy: who got which version, when, from whom."""
+    if handed_on > _today():
+        raise Refused(_("A copy can only be registered once it was handed over."))
+    with transaction.atomic():
+        locked = Letter.objects.select_for_update().get(pk=letter.pk)
+        number = (locked.copies.aggregate(top=Max("number"))["top"] or 0) + 1
+        copy = LetterCopy(
+            letter=locked,
+            number=number,
+            letter_version=locked.version,
+            handed_on=handed_on,
+            handed_by=by,
+            form=form,
+        )
+        copy.recipient = recipient
+        copy.save()
+        record_event(letter, Event.Code.LETTER_COPY, by=by, value=str(number))
+        _audit("letter.copy_registered", by=by, target=copy, record=letter)
+    return copy
+
+
+# Demands -------------------------------------------------------------------
+
+
+def create_demand(
+    *,
+    author: User,
+    group: Group,
+    occurred_on: datetime.date,
+    wording: str,
+    reason: str,
+    audience: Iterable[Group] = (),
+) -> Demand:
+    _require_survivor_group(author, group)
+    with transaction.atomic():
+        demand = create_record(
+            Demand,
+            author=author,
+            group=group,
+            audience=audience,
+            texts={"wording": wording, "reason": reason},
+            occurred_on=occurred_on,
+        )
+        _add_wording(demand, wording, agreed_by=author, proposed_by=author)
+        DemandStatusChange.objects.create(
+            demand=demand, status=Demand.Status.OPEN, changed_by=author, note=""
+        )
+        _audit("demand.created", by=author, target=demand, record=demand)
+    return demand
+
+
+def _add_wording(
+    demand: Demand, wording: str, *, agreed_by: User, proposed_by: User | None
+) -> None:
+    number = (demand.wordings.aggregate(top=Max("number"))["top"] or 0) + 1
+    entry = DemandWording(
+        demand=demand, number=number, agreed_by=agreed_by, proposed_by=proposed_by
+    )
+    entry.wording = wording
+    entry.save()
+
+
+def reword(demand: Demand, *, by: User, wording: str, expected_version: int) -> None:
+    """The survivor's side changes its own demand's wording directly."""
+    _require_survivor_side(by, demand.process_id)
+    with transaction.atomic():
+        locked = Demand.objects.select_for_update().get(pk=demand.pk)
+        if locked.version != expected_version:
+            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        _apply_wording(locked, wording, agreed_by=by, proposed_by=by)
+        _audit("demand.reworded", by=by, target=locked, record=locked)
+
+
+def _apply_wording(
+    demand: Demand, wording: str, *, agreed_by: User, proposed_by: User | None
+) -> None:
+    if wording.strip() == demand.wording.strip():
+        raise Refused(_("This is the wording the demand already has."))
+    demand.wording = wording
+    demand.version += 1
+    demand.updated_at = timezone.now()
+    demand.save(update_fields=["wording", "version", "updated_at"])
+    _add_wording(demand, wording, agreed_by=agreed_by, proposed_by=proposed_by)
+    record_event(demand, Event.Code.DEMAND_WORDING, by=agreed_by)
+
+
+def propose(
+    demand: Demand, *, by: User, group: Group, kind: str, wording: str, reason: str
+) -> WordingProposal:
+    """A proposal to change or withdraw a demand: it changes nothing until
+    the survivor's side approves it."""
+    if demand.status == Demand.Status.WITHDRAWN:
+        raise Refused(_("This demand was withdrawn."))
+    if kind == WordingProposal.Kind.REWORD and not wording.strip():
+        raise Refused(_("Please write the wording you propose."))
+    with transaction.atomic():
+        proposal = WordingProposal(demand=demand, kind=kind, proposed_by=by, proposed_in=group)
+        proposal.wording = wording if kind == WordingProposal.Kind.REWORD else ""
+        proposal.reason = reason
+        proposal.save()
+        record_event(demand, Event.Code.DEMAND_PROPOSAL, by=by, value=kind)
+        _audit("demand.change_proposed", by=by, target=proposal, record=demand)
+    return proposal
+
+
+def decide(proposal: WordingProposal, *, by: User, approve: bool) -> None:
+    """The survivor's side approves or declines a proposal."""
+    demand = proposal.demand
+    _require_survivor_side(by, demand.process_id)
+    if proposal.status != WordingProposal.Status.PENDING:
+        raise Refused(_("This proposal was already decided."))
+    with transaction.atomic():
+        locked = WordingProposal.objects.select_for_update().get(pk=proposal.pk)
+        if locked.status != WordingProposal.Status.PENDING:
+            raise Refused(_("This proposal was already decided."))
+        locked.status = (
+            WordingProposal.Status.APPROVED if approve else WordingProposal.Status.DECLINED
+        )
+        locked.decided_by, locked.decided_at = by, timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        if approve and locked.kind == WordingProposal.Kind.REWORD:
+            target = Demand.objects.select_for_update().get(pk=demand.pk)
+            _apply_wording(target, locked.wording, agreed_by=by, proposed_by=locked.proposed_by)
+        elif approve:
+            _set_status(demand, Demand.Status.WITHDRAWN, by=by, note=locked.reason)
+        _audit(
+            "demand.change_approved" if approve else "demand.change_declined",
+            by=by,
+            target=locked,
+            record=demand,
+        )
+
+
+def change_status(demand: Demand, *, by: User, status: str, note: str) -> None:
+    """Open, in progress, met, refused: any of its readers may record it.
+    Withdrawing is for the survivor's side only (others propose it)."""
+    if status == Demand.Status.WITHDRAWN:
+        _require_survivor_side(by, demand.process_id)
+    if demand.status == status:
+        raise Refused(_("The demand already has this status."))
+    with transaction.atomic():
+        _set_status(demand, status, by=by, note=note)
+        _audit("demand.status_changed", by=by, target=demand, record=demand)
+
+
+def _set_status(demand: Demand, status: str, *, by: User, note: str) -> None:
+    Demand.objects.filter(pk=demand.pk).update(status=status, updated_at=timezone.now())
+    demand.status = status
+    change = DemandStatusChange(demand=demand, status=status, changed_by=by)
+    change.note = note
+    change.save()
+    record_event(demand, Event.Code.DEMAND_STATUS, by=by, value=status)
+
+
+# Steps and evidence ----------------------------------------------------------
+
+
+def add_step(
+    demand: Demand, *, author: User, group: Group, description: str, due_on: datetime.date
+) -> Step:
+    """A step the person who caused harm agreed to take. Its readers are the
+    demand's readers."""
+    if due_on < _today():
+        raise Refused(_("The due date has passed. Agree on a date from today on."))
+    with transaction.atomic():
+        step = create_record(
+            Step,
+            author=author,
+            group=group,
+            audience=demand.audience_groups.all(),
+            texts={"description": description},
+            towards=demand,
+            due_on=due_on,
+        )
+        _audit("step.created", by=author, target=step, record=step)
+    return step
+
+
+def set_step_status(step: Step, *, by: User, status: str) -> None:
+    if step.status == status:
+        raise Refused(_("The step already has this status."))
+    with transaction.atomic():
+        closed = None if status == Step.Status.OPEN else _today()
+        Step.objects.filter(pk=step.pk).update(status=status, closed_on=closed)
+        step.status, step.closed_on = status, closed
+        record_event(step, Event.Code.STEP_STATUS, by=by, value=status)
+        _audit("step.status_changed", by=by, target=step, record=step)
+
+
+def add_evidence(
+    record: Record, *, by: User, happened_on: datetime.date, source: str, text: str
+) -> Evidence:
+    if happened_on > _today():
+        raise Refused(_("Evidence is about something that has happened."))
+    with transaction.atomic():
+        evidence = Evidence(record=record, happened_on=happened_on, source=source, added_by=by)
+        evidence.text = text
+        evidence.save()
+        _audit("evidence.added", by=by, target=evidence, record=record)
+    return evidence
+
+
+def assess_evidence(
+    evidence: Evidence, *, by: User, assessment: str, note: str, expected_version: int
+) -> None:
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
+        if locked.version != expected_version:
+            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        locked.assessment, locked.assessment_note = assessment, note
+        locked.version += 1
+        locked.save(update_fields=["assessment", "assessment_note", "version"])
+        _audit("evidence.assessed", by=by, target=locked, record=evidence.record)
+
+
+# Agreements ----------------------------------------------------------------
+
+
+def check_dates(
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    review_on: datetime.date | None,
+) -> dict[str, str]:
+    """What is wrong with an agreement's dates, by field (empty when fine)."""
+    problems: dict[str, str] = {}
+    if ends_on is None and kind not in Agreement.OPEN_ENDED:
+        problems["ends_on"] = str(
+            _(
+                "Short agreements need an end date: they are easier to accept and are "
+                "looked at again when they end. Only no-contact agreements may stay open."
+            )
+        )
+    if ends_on is not None and ends_on <= starts_on:
+        problems["ends_on"] = str(_("The end must come after the start."))
+    if review_on is not None and review_on < starts_on:
+        problems["review_on"] = str(_("The review cannot come before the start."))
+    if review_on is not None and ends_on is not None and review_on > ends_on:
+        problems["review_on"] = str(_("The review should come before the end."))
+    return problems
+
+
+def create_agreement(
+    *,
+    author: User,
+    group: Group,
+    agreement_kind: str,
+    terms: str,
+    binds: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    review_on: datetime.date | None,
+    status: str,
+    renews: Agreement | None = None,
+) -> Agreement:
+    problems = check_dates(agreement_kind, starts_on, ends_on, review_on)
+    if problems:
+        raise Refused(" ".join(problems.values()))
+    with transaction.atomic():
+        agreement = create_record(
+            Agreement,
+            author=author,
+            group=group,
+            audience=renews.audience_groups.all() if renews else (),
+            texts={"terms": terms, "binds": binds},
+            agreement_kind=agreement_kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            review_on=review_on,
+            status=status,
+            renews=renews,
+            occurred_on=min(starts_on, _today()),
+        )
+        if status == Agreement.Status.AGREED:
+            record_event(agreement, Event.Code.AGREEMENT_STATUS, by=author, value=status)
+        _audit("agreement.created", by=author, target=agreement, record=agreement)
+    return agreement
+
+
+def set_agreement_status(agreement: Agreement, *, by: User, status: str) -> None:
+    allowed: dict[str, set[str]] = {
+        Agreement.Status.PROPOSED: {Agreement.Status.AGREED, Agreement.Status.ENDED},
+        Agreement.Status.AGREED: {Agreement.Status.ENDED},
+        Agreement.Status.EXPIRED: {Agreement.Status.ENDED},
+    }
+    if status not in allowed.get(agreement.status, set()):
+        raise Refused(_("An agreement cannot go from this status to that one."))
+    with transaction.atomic():
+        Agreement.objects.filter(pk=agreement.pk).update(status=status, updated_at=timezone.now())
+        agreement.status = status
+        record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=status)
+        _audit("agreement.status_changed", by=by, target=agreement, record=agreement)
+
+
+def renew(
+    agreement: Agreement,
+    *,
+    by: User,
+    terms: str,
+    binds: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    review_on: datetime.date | None,
+) -> Agreement:
+    """New terms, linked to the old ones, which are marked renewed."""
+    if agreement.status not in (Agreement.Status.AGREED, Agreement.Status.EXPIRED):
+        raise Refused(_("Only an agreed agreement can be renewed."))
+    if Agreement.objects.filter(renews=agreement).exists():
+        raise Refused(_("This agreement was already renewed."))
+    with transaction.atomic():
+        renewal = create_agreement(
+            author=by,
+            group=agreement.author_group,
+            agreement_kind=agreement.agreement_kind,
+            terms=terms,
+            binds=binds,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            review_on=review_on,
+            status=Agreement.Status.AGREED,
+            renews=agreement,
+        )
+        Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.RENEWED)
+        record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=Agreement.Status.RENEWED)
+    return renewal
+
+
+def record_breach(
+    agreement: Agreement,
+    *,
+    by: User,
+    happened_on: datetime.date,
+    reported_by: str,
+    what: str,
+    severity: str,
+    response: str,
+) -> Breach:
+    if happened_on > _today():
+        raise Refused(_("A breach is something that has happened."))
+    with transaction.atomic():
+        breach = Breach(
+            agreement=agreement, happened_on=happened_on, severity=severity, recorded_by=by
+        )
+        breach.reported_by, breach.what, breach.response = reported_by, what, response
+        breach.save()
+        record_event(agreement, Event.Code.AGREEMENT_BREACHED, by=by, value=severity)
+        _audit("agreement.breach_recorded", by=by, target=breach, record=agreement)
+    return breach
+
+
+# The rota --------------------------------------------------------------------
+
+
+def add_rota_person(agreement: Agreement, *, by: User, pseudonym: str) -> RotaPerson:
+    person = RotaPerson(agreement=agreement, position=agreement.rota_people.count())
+    person.pseudonym = pseudonym
+    return _add_to_rota(person, "rota.person_added", by=by, agreement=agreement)
+
+
+def add_venue(agreement: Agreement, *, by: User, name: str) -> RotaVenue:
+    venue = RotaVenue(agreement=agreement, position=agreement.venues.count())
+    venue.name = name
+    return _add_to_rota(venue, "rota.venue_added", by=by, agreement=agreement)
+
+
+def _add_to_rota(item: T, action: str, *, by: User, agreement: Agreement) -> T:
+    with transaction.atomic():
+        item.save()
+        _audit(action, by=by, target=item, record=agreement)
+    return item
+
+
+def set_pattern(
+    venue: RotaVenue,
+    *,
+    by: User,
+    expected_version: int,
+    assignments: Mapping[int, RotaPerson | None],
+) -> None:
+    """Who may be at the venue on each weekday; at most one person a day (the
+    form refuses two before this is reached)."""
+    with transaction.atomic():
+        locked = RotaVenue.objects.select_for_update().get(pk=venue.pk)
+        if locked.version != expected_version:
+            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        RotaSlot.objects.filter(venue=locked).delete()
+        RotaSlot.objects.bulk_create(
+            RotaSlot(venue=locked, weekday=day, person=person)
+            for day, person in sorted(assignments.items())
+            if person is not None
+        )
+        RotaVenue.objects.filter(pk=venue.pk).update(version=expected_version + 1)
+        _audit("rota.pattern_changed", by=by, target=locked, record=venue.agreement)
+
+
+def add_exception(
+    venue: RotaVenue, *, by: User, date: datetime.date, change: str, person: RotaPerson | None
+) -> RotaException:
+    if date < _today():
+        raise Refused(_("Changes can only be made for today or later."))
+    if change != RotaException.Change.NOBODY and person is None:
+        raise Refused(_("Please choose who comes."))
+    with transaction.atomic():
+        exception = RotaException.objects.create(
+            venue=venue,
+            date=date,
+            change=change,
+            person=None if change == RotaException.Change.NOBODY else person,
+        )
+        _audit("rota.exception_added", by=by, target=exception, record=venue.agreement)
+    return exception
+
+
+def remove_exception(exception: RotaException, *, by: User) -> None:
+    with transaction.atomic():
+        agreement = exception.venue.agreement
+        exception.delete()
+        _audit("rota.exception_removed", by=by, target=agreement, record=agreement)
+
+
+# What the calendar decides ---------------------------------------------------
+
+
+def note_due_dates(today: datetime.date | None = None) -> int:
+    """Put on the chronology what time has decided: agreements whose end has
+    passed are expired, steps past their due date are overdue. Needs no key
+    (nothing is read or written but dates and statuses) and may run any
+    number of times: each is noted once. Returns how many were noted."""
+    day = today or _today()
+    noted = 0
+    one_day = datetime.timedelta(days=1)
+    with transaction.atomic():
+        ended = (
+            Agreement.objects.select_for_update()
+            .filter(status=Agreement.Status.AGREED, ends_on__lt=day)
+            .select_related("process", "author_group")
+        )
+        for agreement in ended:
+            end: datetime.date = agreement.ends_on  # type: ignore[assignment]  # filtered
+            Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.EXPIRED)
+            record_event(
+                agreement,
+                Event.Code.AGREEMENT_STATUS,
+                by=None,
+                value=Agreement.Status.EXPIRED,
+                occurred_on=end + one_day,
+            )
+            noted += 1
+        already = Event.objects.filter(code=Event.Code.STEP_STATUS, value=Step.OVERDUE).values(
+            "about_id"
+        )
+        late = (
+            Step.objects.filter(status=Step.Status.OPEN, due_on__lt=day)
+            .exclude(pk__in=already)
+            .select_related("process", "author_group")
+        )
+        for step in late:
+            record_event(
+                step,
+                Event.Code.STEP_STATUS,
+                by=None,
+                value=Step.OVERDUE,
+                occurred_on=step.due_on + one_day,
+            )
+            noted += 1
+    return noted

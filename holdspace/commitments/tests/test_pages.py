@@ -1,0 +1,68 @@
+"""Every page about the letter, demands and agreements is neutral and well
+structured (title, landmarks, one heading, labelled fields, nothing inline)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from holdspace.testing import World, assert_well_structured, sign_in
+from holdspace.testing.commitments import add_commitments
+
+pytestmark = pytest.mark.django_db
+
+
+def _urls(world: World) -> list[str]:
+    own, _other = add_commitments(world)
+    record = {
+        "hs-letter": own.letter,
+        "hs-letter-edit": own.letter,
+        "hs-letter-copy": own.letter,
+        "hs-demand": own.demand,
+        "hs-demand-edit": own.demand,
+        "hs-demand-reword": own.demand,
+        "hs-demand-propose": own.demand,
+        "hs-demand-status": own.demand,
+        "hs-step-new": own.demand,
+        "hs-step": own.step,
+        "hs-step-edit": own.step,
+        "hs-evidence-new": own.step,
+        "hs-agreement": own.agreement,
+        "hs-agreement-edit": own.agreement,
+        "hs-agreement-renew": own.agreement,
+        "hs-breach-new": own.agreement,
+        "hs-rota": own.agreement,
+        "hs-rota-exception": own.agreement,
+        "hs-record-history": own.demand,
+    }
+    urls = [reverse(name, args=[r.pk]) for name, r in record.items()]
+    support, contact = world.groups["support"].pk, world.groups["contact"].pk
+    return [
+        *urls,
+        reverse("hs-commitments", args=[world.process.pk]),
+        reverse("hs-process", args=[world.process.pk]),
+        reverse("hs-timeline", args=[world.process.pk]),
+        reverse("hs-letter-new", args=[support]),
+        reverse("hs-demand-new", args=[support]),
+        reverse("hs-agreement-new", args=[contact]),
+        reverse("hs-evidence-assess", args=[own.demand.pk, own.evidence.pk]),
+        reverse("hs-rota-venue", args=[own.agreement.pk, own.venue.pk]),
+        reverse("hs-venue-print", args=[own.agreement.pk, own.venue.pk]),
+    ]
+
+
+def test_every_commitments_page_is_well_structured(world: World) -> None:
+    urls = _urls(world)
+    seen = 0
+    for persona in ("support-member", "contact-member"):
+        client = Client()
+        sign_in(client, world.personas[persona])
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                assert_well_structured(f"{persona} {url}", response.content)
+                seen += 1
+            else:
+                assert response.status_code == 404, (persona, url)
+    assert seen >= len(urls)
