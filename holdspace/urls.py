@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("holdspace.accounts.urls")),
     path("", include("holdspace.processes.urls")),
     path("", include("holdspace.commitments.urls")),
+    path("", include("holdspace.contact.urls")),
+    path("", include("holdspace.watch.urls")),
 ]
 
 handler400 = "holdspace.web.views.bad_request"

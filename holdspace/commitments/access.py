@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from holdspace.accounts.models import User
@@ -40,7 +40,6 @@ from holdspace.processes import access
 from holdspace.processes.models import Group, Membership, Process, Record, Responsibility
 
 M = TypeVar("M", bound=Record)
-C = TypeVar("C", bound=Model)
 
 
 def survivor_side(process_id: Any) -> Group | None:
@@ -65,12 +64,6 @@ def speaks_for_survivor(user: User, process_id: Any) -> bool:
     return group is not None and Membership.objects.active().filter(group=group, user=user).exists()
 
 
-def may_act(user: User, record: Record) -> bool:
-    """An active member of a group in the record's audience."""
-    readers = {group.pk for group in record.audience_groups.all()}
-    return bool(readers & access.group_ids_for(user, record.process_id))
-
-
 def get_for_user(
     request: HttpRequest,
     record_id: uuid.UUID,
@@ -80,27 +73,17 @@ def get_for_user(
     act: bool = False,
     survivor: bool = False,
 ) -> M:
-    """The record as ``model`` (a letter, demand …), if the account may read it
-    and, as asked, edit it (``write``), act on it (``act``) or speak for the
-    survivor's side (``survivor``).
+    """The record as ``model`` (a letter, demand …), as
+    :func:`processes.access.get_specific_for_user`; with ``survivor=True``
+    only for members of the survivor's side who may act on it.
 
-    Raises Http404 otherwise, and for a record of another kind.
+    Raises Http404 otherwise.
     """
-    record = access.get_record_for_user(request, record_id, write=write)
-    user = access.request_user(request)
-    if record.kind != model.__name__.lower():
-        raise access.deny(request, "record_of_other_kind", record_id)
-    if (act or survivor) and not may_act(user, record):
-        raise access.deny(request, "record_not_actionable", record_id)
-    if survivor and not speaks_for_survivor(user, record.process_id):
-        raise access.deny(request, "not_survivor_side", record_id)
-    specific: M = getattr(record, model.__name__.lower())
-    # The specific row was loaded along with the record; keep what the
-    # record already knows (its process, audience) instead of asking again.
-    specific.process = record.process
-    specific._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]
-        record, "_prefetched_objects_cache", {}
+    specific = access.get_specific_for_user(
+        request, record_id, model, write=write, act=act or survivor
     )
+    if survivor and not speaks_for_survivor(access.request_user(request), specific.process_id):
+        raise access.deny(request, "not_survivor_side", record_id)
     return specific
 
 
@@ -113,37 +96,21 @@ def get_survivor_group_for_user(request: HttpRequest, group_id: uuid.UUID) -> Gr
     return group
 
 
-def acting_groups(user: User, record: Record) -> QuerySet[Group]:
-    """The account's groups that may write about ``record`` (its audience)."""
-    mine = access.group_ids_for(user, record.process_id)
-    readers = {group.pk for group in record.audience_groups.all()}
-    return Group.objects.filter(pk__in=mine & readers).order_by("created_at")
-
-
-def _child(request: HttpRequest, rows: QuerySet[C], child_id: uuid.UUID, missing: str) -> C:
-    """The row ``child_id`` among ``rows`` (something of a record already
-    checked); else 404, as for an id that does not exist."""
-    found = rows.filter(pk=child_id).first()
-    if found is None:
-        raise access.deny(request, missing, child_id)
-    return found
-
-
 def get_proposal(request: HttpRequest, demand: Demand, proposal_id: uuid.UUID) -> WordingProposal:
-    proposal = _child(request, demand.proposals.all(), proposal_id, "no_such_proposal")
+    proposal = access.get_child(request, demand.proposals.all(), proposal_id, "no_such_proposal")
     proposal.demand = demand
     return proposal
 
 
 def get_evidence(request: HttpRequest, record: Record, evidence_id: uuid.UUID) -> Evidence:
     rows = Evidence.objects.filter(record_id=record.pk)
-    evidence = _child(request, rows, evidence_id, "no_such_evidence")
+    evidence = access.get_child(request, rows, evidence_id, "no_such_evidence")
     evidence.record = record
     return evidence
 
 
 def get_venue(request: HttpRequest, agreement: Agreement, venue_id: uuid.UUID) -> RotaVenue:
-    venue = _child(request, agreement.venues.all(), venue_id, "no_such_venue")
+    venue = access.get_child(request, agreement.venues.all(), venue_id, "no_such_venue")
     venue.agreement = agreement
     return venue
 
@@ -152,7 +119,7 @@ def get_exception(
     request: HttpRequest, agreement: Agreement, exception_id: uuid.UUID
 ) -> RotaException:
     rows = RotaException.objects.filter(venue__agreement=agreement).select_related("venue")
-    exception = _child(request, rows, exception_id, "no_such_rota_change")
+    exception = access.get_child(request, rows, exception_id, "no_such_rota_change")
     exception.venue.agreement = agreement
     return exception
 

@@ -258,7 +258,7 @@ def _agreements(b: Builder) -> None:
             binds="K.",
             starts_on=b.day(820),
             ends_on=None,
-            review_on=b.day(-30),
+            review_on=b.day(-10),
             status=Agreement.Status.AGREED,
         )
         b.share(no_contact, "contact", "supervision")

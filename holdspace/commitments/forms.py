@@ -26,22 +26,14 @@ from holdspace.commitments.models import (
 from holdspace.processes.forms import (
     DATE_WIDGET,
     GroupChoiceField,
-    GroupsChoiceField,
     VersionedForm,
+    not_in_future,
+    share_with_field,
 )
 from holdspace.processes.models import Group
 
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
-
-
-MADE_IN_THE_PAST = _("Choose today or a day in the past.")
-
-
-def _not_in_future(value: datetime.date, message: Any) -> datetime.date:
-    if value > timezone.localdate():
-        raise forms.ValidationError(message)
-    return value
 
 
 class LetterForm(forms.Form):
@@ -52,7 +44,7 @@ class LetterForm(forms.Form):
     )
 
     def clean_occurred_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["occurred_on"], MADE_IN_THE_PAST)
+        return not_in_future(self.cleaned_data["occurred_on"])
 
 
 class EditLetterForm(VersionedForm, LetterForm):
@@ -71,7 +63,7 @@ class CopyForm(forms.Form):
     )
 
     def clean_handed_on(self) -> datetime.date:
-        return _not_in_future(
+        return not_in_future(
             self.cleaned_data["handed_on"], _("Register a copy once it was handed over.")
         )
 
@@ -92,12 +84,8 @@ class DemandForm(forms.Form):
         widget=LONG_TEXT,
         help_text=_("What the demand is for, in your words."),
     )
-    share_with = GroupsChoiceField(
-        label=_("Other groups who can read it"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("The contact group needs the demands for its work. You can change this later."),
+    share_with = share_with_field(
+        _("The contact group needs the demands for its work. You can change this later.")
     )
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
@@ -106,7 +94,7 @@ class DemandForm(forms.Form):
         self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
 
     def clean_occurred_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["occurred_on"], MADE_IN_THE_PAST)
+        return not_in_future(self.cleaned_data["occurred_on"])
 
 
 class EditDemandForm(VersionedForm):
@@ -114,7 +102,7 @@ class EditDemandForm(VersionedForm):
     reason = forms.CharField(label=_("Why"), max_length=20_000, required=False, widget=LONG_TEXT)
 
     def clean_occurred_on(self) -> datetime.date:
-        return _not_in_future(self.cleaned_data["occurred_on"], MADE_IN_THE_PAST)
+        return not_in_future(self.cleaned_data["occurred_on"])
 
 
 class RewordForm(VersionedForm):
@@ -209,7 +197,7 @@ class EvidenceForm(forms.Form):
         self.fields["source"].initial = Evidence.Source.REPORTED
 
     def clean_happened_on(self) -> datetime.date:
-        return _not_in_future(
+        return not_in_future(
             self.cleaned_data["happened_on"], _("Evidence is about something that has happened.")
         )
 
@@ -326,7 +314,7 @@ class BreachForm(forms.Form):
     )
 
     def clean_happened_on(self) -> datetime.date:
-        return _not_in_future(
+        return not_in_future(
             self.cleaned_data["happened_on"], _("A breach is something that has happened.")
         )
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
-from holdspace.audit import services as audit
 from holdspace.commitments.access import speaks_for_survivor, survivor_side
 from holdspace.commitments.models import (
     Agreement,
@@ -38,19 +37,9 @@ from holdspace.commitments.models import (
     WordingProposal,
 )
 from holdspace.processes.models import Event, Group, Record
-from holdspace.processes.services import Refused, create_record, record_event
+from holdspace.processes.services import Refused, audit_record, create_record, record_event
 
 T = TypeVar("T", RotaPerson, RotaVenue)
-
-
-def _audit(action: str, *, by: User, target: Any, record: Record) -> None:
-    audit.log(
-        action,
-        user=by,
-        target=target,
-        process_id=record.process_id,
-        group_id=record.author_group_id,
-    )
 
 
 def _today() -> datetime.date:
@@ -92,7 +81,7 @@ def write_letter(
             texts={"title": title, "body": body},
             occurred_on=occurred_on,
         )
-        _audit("letter.created", by=author, target=letter, record=letter)
+        audit_record("letter.created", by=author, target=letter, record=letter)
     return letter
 
 
@@ -116,7 +105,7 @@ def hand_out_copy(
         copy.recipient = recipient
         copy.save()
         record_event(letter, Event.Code.LETTER_COPY, by=by, value=str(number))
-        _audit("letter.copy_registered", by=by, target=copy, record=letter)
+        audit_record("letter.copy_registered", by=by, target=copy, record=letter)
     return copy
 
 
@@ -146,7 +135,7 @@ def create_demand(
         DemandStatusChange.objects.create(
             demand=demand, status=Demand.Status.OPEN, changed_by=author, note=""
         )
-        _audit("demand.created", by=author, target=demand, record=demand)
+        audit_record("demand.created", by=author, target=demand, record=demand)
     return demand
 
 
@@ -169,7 +158,7 @@ def reword(demand: Demand, *, by: User, wording: str, expected_version: int) -> 
         if locked.version != expected_version:
             raise Refused(_("This was changed meanwhile. Please look at it again."))
         _apply_wording(locked, wording, agreed_by=by, proposed_by=by)
-        _audit("demand.reworded", by=by, target=locked, record=locked)
+        audit_record("demand.reworded", by=by, target=locked, record=locked)
 
 
 def _apply_wording(
@@ -200,7 +189,7 @@ def propose(
         proposal.reason = reason
         proposal.save()
         record_event(demand, Event.Code.DEMAND_PROPOSAL, by=by, value=kind)
-        _audit("demand.change_proposed", by=by, target=proposal, record=demand)
+        audit_record("demand.change_proposed", by=by, target=proposal, record=demand)
     return proposal
 
 
@@ -224,7 +213,7 @@ def decide(proposal: WordingProposal, *, by: User, approve: bool) -> None:
             _apply_wording(target, locked.wording, agreed_by=by, proposed_by=locked.proposed_by)
         elif approve:
             _set_status(demand, Demand.Status.WITHDRAWN, by=by, note=locked.reason)
-        _audit(
+        audit_record(
             "demand.change_approved" if approve else "demand.change_declined",
             by=by,
             target=locked,
@@ -241,7 +230,7 @@ def change_status(demand: Demand, *, by: User, status: str, note: str) -> None:
         raise Refused(_("The demand already has this status."))
     with transaction.atomic():
         _set_status(demand, status, by=by, note=note)
-        _audit("demand.status_changed", by=by, target=demand, record=demand)
+        audit_record("demand.status_changed", by=by, target=demand, record=demand)
 
 
 def _set_status(demand: Demand, status: str, *, by: User, note: str) -> None:
@@ -273,7 +262,7 @@ def add_step(
             towards=demand,
             due_on=due_on,
         )
-        _audit("step.created", by=author, target=step, record=step)
+        audit_record("step.created", by=author, target=step, record=step)
     return step
 
 
@@ -285,7 +274,7 @@ def set_step_status(step: Step, *, by: User, status: str) -> None:
         Step.objects.filter(pk=step.pk).update(status=status, closed_on=closed)
         step.status, step.closed_on = status, closed
         record_event(step, Event.Code.STEP_STATUS, by=by, value=status)
-        _audit("step.status_changed", by=by, target=step, record=step)
+        audit_record("step.status_changed", by=by, target=step, record=step)
 
 
 def add_evidence(
@@ -297,7 +286,7 @@ def add_evidence(
         evidence = Evidence(record=record, happened_on=happened_on, source=source, added_by=by)
         evidence.text = text
         evidence.save()
-        _audit("evidence.added", by=by, target=evidence, record=record)
+        audit_record("evidence.added", by=by, target=evidence, record=record)
     return evidence
 
 
@@ -311,7 +300,7 @@ def assess_evidence(
         locked.assessment, locked.assessment_note = assessment, note
         locked.version += 1
         locked.save(update_fields=["assessment", "assessment_note", "version"])
-        _audit("evidence.assessed", by=by, target=locked, record=evidence.record)
+        audit_record("evidence.assessed", by=by, target=locked, record=evidence.record)
 
 
 # Agreements ----------------------------------------------------------------
@@ -374,7 +363,7 @@ def create_agreement(
         )
         if status == Agreement.Status.AGREED:
             record_event(agreement, Event.Code.AGREEMENT_STATUS, by=author, value=status)
-        _audit("agreement.created", by=author, target=agreement, record=agreement)
+        audit_record("agreement.created", by=author, target=agreement, record=agreement)
     return agreement
 
 
@@ -390,7 +379,7 @@ def set_agreement_status(agreement: Agreement, *, by: User, status: str) -> None
         Agreement.objects.filter(pk=agreement.pk).update(status=status, updated_at=timezone.now())
         agreement.status = status
         record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=status)
-        _audit("agreement.status_changed", by=by, target=agreement, record=agreement)
+        audit_record("agreement.status_changed", by=by, target=agreement, record=agreement)
 
 
 def renew(
@@ -445,7 +434,7 @@ def record_breach(
         breach.reported_by, breach.what, breach.response = reported_by, what, response
         breach.save()
         record_event(agreement, Event.Code.AGREEMENT_BREACHED, by=by, value=severity)
-        _audit("agreement.breach_recorded", by=by, target=breach, record=agreement)
+        audit_record("agreement.breach_recorded", by=by, target=breach, record=agreement)
     return breach
 
 
@@ -467,7 +456,7 @@ def add_venue(agreement: Agreement, *, by: User, name: str) -> RotaVenue:
 def _add_to_rota(item: T, action: str, *, by: User, agreement: Agreement) -> T:
     with transaction.atomic():
         item.save()
-        _audit(action, by=by, target=item, record=agreement)
+        audit_record(action, by=by, target=item, record=agreement)
     return item
 
 
@@ -491,7 +480,7 @@ def set_pattern(
             if person is not None
         )
         RotaVenue.objects.filter(pk=venue.pk).update(version=expected_version + 1)
-        _audit("rota.pattern_changed", by=by, target=locked, record=venue.agreement)
+        audit_record("rota.pattern_changed", by=by, target=locked, record=venue.agreement)
 
 
 def add_exception(
@@ -508,7 +497,7 @@ def add_exception(
             change=change,
             person=None if change == RotaException.Change.NOBODY else person,
         )
-        _audit("rota.exception_added", by=by, target=exception, record=venue.agreement)
+        audit_record("rota.exception_added", by=by, target=exception, record=venue.agreement)
     return exception
 
 
@@ -516,7 +505,7 @@ def remove_exception(exception: RotaException, *, by: User) -> None:
     with transaction.atomic():
         agreement = exception.venue.agreement
         exception.delete()
-        _audit("rota.exception_removed", by=by, target=agreement, record=agreement)
+        audit_record("rota.exception_removed", by=by, target=agreement, record=agreement)
 
 
 # What the calendar decides ---------------------------------------------------

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from holdspace.accounts.models import User
@@ -44,6 +44,9 @@ from holdspace.processes.models import (
 )
 from holdspace.vault.keyring import current as keyring
 from holdspace.web.policy import View, declare, log_denied, signed_in
+
+R = TypeVar("R", bound=Record)
+C = TypeVar("C", bound=Model)
 
 
 def member_required(view: View) -> View:
@@ -245,6 +248,9 @@ TIMELINE_RELATED = (
     "step",
     "step__towards",
     "agreement",
+    "contact",
+    "meeting",
+    "report",
 )
 
 
@@ -312,6 +318,57 @@ def may_edit(user: User, record: Record) -> bool:
 
 def may_change_audience(user: User, record: Record) -> bool:
     return may_edit(user, record)
+
+
+def may_act(user: User, record: Record) -> bool:
+    """Acting on a record (a status, an answer, an outcome …) is for active
+    members of a group in its audience; accounts linked to a party read what
+    is addressed to them, but act through their own pages."""
+    readers = {group.pk for group in record.audience_groups.all()}
+    return bool(readers & group_ids_for(user, record.process_id))
+
+
+def acting_groups(user: User, record: Record) -> QuerySet[Group]:
+    """The account's groups that may act on ``record`` (those in its audience)."""
+    mine = group_ids_for(user, record.process_id)
+    readers = {group.pk for group in record.audience_groups.all()}
+    return Group.objects.filter(pk__in=mine & readers).order_by("created_at")
+
+
+def get_specific_for_user(
+    request: HttpRequest,
+    record_id: uuid.UUID,
+    model: type[R],
+    *,
+    write: bool = False,
+    act: bool = False,
+) -> R:
+    """The record as ``model`` (a letter, a meeting …), if the account may read
+    it and, as asked, edit it (``write``) or act on it (``act``).
+
+    Raises Http404 otherwise, and for a record of another kind.
+    """
+    record = get_record_for_user(request, record_id, write=write)
+    if record.kind != model.__name__.lower():
+        raise deny(request, "record_of_other_kind", record_id)
+    if act and not may_act(request_user(request), record):
+        raise deny(request, "record_not_actionable", record_id)
+    specific: R = getattr(record, model.__name__.lower())
+    # Loaded with the record: keep what it already knows (process, audience).
+    specific.process = record.process
+    specific._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]
+        record, "_prefetched_objects_cache", {}
+    )
+    return specific
+
+
+def get_child(request: HttpRequest, rows: QuerySet[C], child_id: uuid.UUID, missing: str) -> C:
+    """The row ``child_id`` among ``rows`` (part of a record already checked);
+    else 404, as for an id that does not exist."""
+    found = rows.filter(pk=child_id).first()
+    if found is None:
+        raise deny(request, missing, child_id)
+    return found
 
 
 # The audit log ------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from holdspace.accounts.models import User
 from holdspace.commitments import demo as commitments_demo
+from holdspace.contact import demo as contact_demo
 from holdspace.processes import services
 from holdspace.processes.models import Event, Group, Membership, Party, Record
 from holdspace.processes.terminology import HarmedTerm, HarmingTerm
@@ -274,7 +275,9 @@ def _build(users: Mapping[str, User], founder: User) -> None:
             user=users[username],
             role=role,
             joined_on=start + datetime.timedelta(days=days.get(kind, 0)),
-            commitment_until=timezone.localdate() + datetime.timedelta(days=200),
+            # One commitment ends soon: the group should look for someone new.
+            commitment_until=timezone.localdate()
+            + datetime.timedelta(days=20 if username == "demo-contact-member" else 200),
             capacity_note="Two evenings a month.",
         )
         compartments.grant(current(), groups[kind].compartment, users[username])
@@ -292,6 +295,7 @@ def _build(users: Mapping[str, User], founder: User) -> None:
     _backdate(moved, start + datetime.timedelta(days=100))
     _write_notes(groups, users, start)
     commitments_demo.build(process, groups, users)
+    contact_demo.build(process, groups, users)
     Party.objects.filter(process=process, role=Party.Role.HARMED).update(
         account=users["demo-survivor"]
     )

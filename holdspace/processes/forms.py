@@ -41,6 +41,28 @@ class GroupsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-ar
         return str(obj.name)
 
 
+IN_THE_PAST = _("Choose today or a day in the past.")
+
+
+def not_in_future(value: datetime.date, message: Any = IN_THE_PAST) -> datetime.date:
+    """A day that has already come (a record of something that happened)."""
+    if value > timezone.localdate():
+        raise forms.ValidationError(message)
+    return value
+
+
+def share_with_field(help_text: Any = "", label: Any = None) -> GroupsChoiceField:
+    """The optional "other groups who can read it" choice of a new record; the
+    view fills its queryset with the groups it got from the access core."""
+    return GroupsChoiceField(
+        label=label or _("Other groups who can read it"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=help_text,
+    )
+
+
 class VersionedForm(forms.Form):
     """A form for an editable thing: carries the version it was opened at (S38)."""
 

@@ -313,6 +313,9 @@ class Record(models.Model):
         DEMAND = "demand", _("demand")
         STEP = "step", _("step")
         AGREEMENT = "agreement", _("agreement")
+        CONTACT = "contact", _("contact")
+        MEETING = "meeting", _("meeting")
+        REPORT = "report", _("report")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="records")
@@ -350,6 +353,9 @@ RECORD_PAGES = {
     "demand": "hs-demand",
     "step": "hs-step",
     "agreement": "hs-agreement",
+    "contact": "hs-contact",
+    "meeting": "hs-meeting",
+    "report": "hs-report",
 }
 
 

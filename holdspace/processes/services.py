@@ -66,6 +66,18 @@ def _audit(action: str, *, by: User | None, target: Any, group: Group) -> None:
     audit.log(action, user=by, target=target, process_id=group.process_id, group_id=group.pk)
 
 
+def audit_record(action: str, *, by: User, record: Record, target: Any = None) -> None:
+    """An audit entry about a record (or a part of it, `target`) in its
+    author group's part of the process's log."""
+    audit.log(
+        action,
+        user=by,
+        target=record if target is None else target,
+        process_id=record.process_id,
+        group_id=record.author_group_id,
+    )
+
+
 def _today() -> datetime.date:
     return timezone.localdate()
 
@@ -667,7 +679,8 @@ def _snapshot(record: Record, fields: Iterable[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for field in fields:
         value = getattr(record, field)
-        values[field] = value.isoformat() if isinstance(value, datetime.date) else value
+        dated = isinstance(value, datetime.date | datetime.time)
+        values[field] = value.isoformat() if dated else value
     return values
 
 

@@ -21,8 +21,12 @@ class Row:
 def _shown(field: models.Field[Any, Any], value: Any) -> str:
     if isinstance(field, models.DateField) and isinstance(value, str) and value:
         value = datetime.date.fromisoformat(value)
+    if isinstance(field, models.TimeField) and isinstance(value, str) and value:
+        value = datetime.time.fromisoformat(value)
     if isinstance(value, datetime.date):
         return str(formats.date_format(value, "j F Y"))
+    if isinstance(value, datetime.time):
+        return str(formats.time_format(value, "H:i"))
     return "" if value is None else str(value)
 
 

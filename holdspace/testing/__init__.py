@@ -148,6 +148,19 @@ def assert_refused(client: Client, url: str, data: dict[str, Any], *shown: str) 
     return response
 
 
+def stored_bytes() -> bytes:
+    """Everything the SQLite test database holds on disk (with -wal and -shm),
+    plus the sessions, for searching canaries."""
+    from django.db import connection
+
+    from holdspace.accounts.models import Session
+
+    name = Path(connection.settings_dict["NAME"])
+    files = (name, Path(f"{name}-wal"), Path(f"{name}-shm"))
+    sessions = "".join(Session.objects.values_list("session_data", flat=True)).encode()
+    return b"".join(path.read_bytes() for path in files if path.exists()) + sessions
+
+
 def run_holdspace(
     args: list[str], env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
@@ -555,7 +568,8 @@ class PageStructure(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {key: value or "" for key, value in attrs}
         self.tags.append((tag, attributes))
-        self._in_title = tag == "title"
+        # Only the page's title: SVG drawings have <title>s of their own.
+        self._in_title = tag == "title" and not any(name == "body" for name, _a in self.tags)
         if tag == "script":
             self._script_has_src = "src" in attributes
 
@@ -599,7 +613,25 @@ def assert_well_structured(name: str, content: bytes) -> None:
         assert script["src"].startswith("/static/"), name
 
 
+def assert_pages_well_structured(world: World, urls: list[str], personas: tuple[str, ...]) -> None:
+    """Every one of ``urls`` is well structured for each persona who may see
+    it (the others get 404); each is seen by one of them at least."""
+    seen = set()
+    for persona in personas:
+        client = client_for(world, persona)
+        for url in urls:
+            response = client.get(url)
+            if response.status_code == 200:
+                assert_well_structured(f"{persona} {url}", response.content)
+                seen.add(url)
+            else:
+                assert response.status_code == 404, (persona, url, response.status_code)
+    assert seen == set(urls)
+
+
 # The letter, demands, agreements and rota (their helpers need the above).
 from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
+from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
 
 FREE_TEXT_FORMS.update(COMMITMENT_FORMS)
+FREE_TEXT_FORMS.update(CONTACT_FORMS)

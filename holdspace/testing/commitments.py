@@ -1,6 +1,6 @@
-"""Test helpers for the letter, demands, steps, agreements and the rota:
-commitments in the test world (for the matrix), and free-text forms (for the
-canary and XSS tests)."""
+"""Test helpers for the letter, demands, steps, agreements and the rota,
+contacts, meetings and reports: records of every kind in the test world (for
+the matrix), and free-text forms (for the canary and XSS tests)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from holdspace.vault.keyring import using
 
 
 @dataclass
-class Commitments:
+class Records:
     """What one process holds. ``readers`` maps a record's id to the group
     kinds that may read it."""
 
@@ -30,6 +30,9 @@ class Commitments:
     evidence: Any
     venue: Any
     exception: Any
+    contact: Any  # the contact group's
+    meeting: Any  # the contact group's
+    report: Any  # the contact group's, for supervision
     readers: dict[Any, set[str]] = field(default_factory=dict)
 
 
@@ -37,9 +40,10 @@ def soon(days: int = 30) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=days)
 
 
-def build_commitments(groups: dict[str, Any], people: dict[str, Any]) -> Commitments:
-    """A letter, demands, a step, agreements and a rota in the process of
-    ``groups``; ``people`` maps "support" and "contact" to their authors."""
+def build_records(groups: dict[str, Any], people: dict[str, Any]) -> Records:
+    """A letter, demands, a step, agreements, a rota, a contact, a meeting and
+    a report in the process of ``groups``; ``people`` maps "support" and
+    "contact" to their authors."""
     from holdspace.commitments import services
     from holdspace.commitments.models import Agreement, RotaException
 
@@ -88,7 +92,9 @@ def build_commitments(groups: dict[str, Any], people: dict[str, Any]) -> Commitm
         exception = services.add_exception(
             venue, by=contact, date=soon(), change=RotaException.Change.ALSO, person=person
         )
-    return Commitments(
+        log = _contact_records(groups, contact)
+    return Records(
+        **log,
         letter=letter,
         demand=demand,
         private_demand=private,
@@ -106,20 +112,60 @@ def build_commitments(groups: dict[str, Any], people: dict[str, Any]) -> Commitm
             step.pk: {"support", "contact"},
             agreements[0].pk: {"contact"},
             agreements[1].pk: {"contact"},
+            log["contact"].pk: {"contact"},
+            log["meeting"].pk: {"contact"},
+            log["report"].pk: {"contact", "supervision"},
         },
     )
 
 
-def add_commitments(world: World) -> tuple[Commitments, Commitments]:
-    """Commitments in both processes of the world: (Willow's, Birch's)."""
+def _contact_records(groups: dict[str, Any], author: Any) -> dict[str, Any]:
+    from holdspace.contact import services
+
+    group = groups["contact"]
+    return {
+        "contact": services.log_contact(
+            author=author,
+            group=group,
+            occurred_on=soon(-3),
+            channel="email",
+            direction="outgoing",
+            counterpart="him",
+            counterpart_note="",
+            summary="We wrote.",
+        ),
+        "meeting": services.plan_meeting(
+            author=author,
+            group=group,
+            occurred_on=soon(5),
+            starts_at=None,
+            internal=False,
+            place="The café",
+            agenda="",
+            preparation_asked="",
+            attendees=[author],
+        ),
+        "report": services.write_report(
+            author=author,
+            group=group,
+            period_from=soon(-30),
+            period_to=soon(0),
+            text="Nothing yet.",
+            audience=[groups["supervision"]],
+        ),
+    }
+
+
+def add_records(world: World) -> tuple[Records, Records]:
+    """Records of every kind in both processes of the world: (Willow's, Birch's)."""
     personas = world.personas
-    own = build_commitments(
+    own = build_records(
         world.groups, {"support": personas["support-member"], "contact": personas["contact-member"]}
     )
     other_people = {
         kind: world.other_groups[kind].memberships.get().user for kind in ("support", "contact")
     }
-    other = build_commitments(world.other_groups, other_people)
+    other = build_records(world.other_groups, other_people)
     return own, other
 
 

@@ -22,7 +22,8 @@ from django.urls import reverse
 
 from holdspace.accounts.models import Invitation
 from holdspace.testing import GROUP_KINDS, World, build_world, normalised, routes, sign_in
-from holdspace.testing.commitments import add_commitments
+from holdspace.testing.commitments import add_records
+from holdspace.watch.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 
@@ -134,14 +135,30 @@ MATRIX: dict[str, Entry] = {
     "hs-venue-print": Entry(GET, "record_reader", "venue"),
     "hs-rota-exception": Entry(BOTH, "record_actor", "agreement"),
     "hs-rota-exception-delete": Entry(POST, "record_actor", "exception"),
+    # Contacts, meetings, reports; the watchdog
+    "hs-contact-log": Entry(GET, "process_member", "process"),
+    "hs-contact-new": Entry(BOTH, "group_member", "group"),
+    "hs-contact": Entry(GET, "record_reader", "contact"),
+    "hs-contact-edit": Entry(BOTH, "record_editor", "contact"),
+    "hs-contact-answered": Entry(BOTH, "record_actor", "contact"),
+    "hs-meeting-new": Entry(BOTH, "group_member", "group"),
+    "hs-meeting": Entry(GET, "record_reader", "meeting"),
+    "hs-meeting-edit": Entry(BOTH, "record_editor", "meeting"),
+    "hs-meeting-outcome": Entry(BOTH, "record_actor", "meeting"),
+    "hs-meeting-attendees": Entry(POST, "record_actor", "meeting"),
+    "hs-meeting-step": Entry(BOTH, "record_actor", "meeting"),
+    "hs-report-new": Entry(BOTH, "group_member", "group"),
+    "hs-report": Entry(GET, "record_reader", "report"),
+    "hs-report-edit": Entry(BOTH, "record_editor", "report"),
+    "hs-cadence": Entry(BOTH, "process_coordinator", "process"),
+    "hs-reminders": Entry(BOTH, "signed_in", None),
+    "hs-calendar": Entry(BOTH, "signed_in", None),
+    "hs-calendar-feed": Entry(GET, "secret_link", "calendar"),
 }
 
-# Targets that need the world's letter, demands, agreements … (see add_commitments).
-COMMITMENT_TARGETS = {"letter", "demand", "step", "agreement", "progress", "proposal"} | {
-    "evidence",
-    "venue",
-    "exception",
-}
+# Targets that need the world's letter, demands, contacts … (see add_records).
+RECORD_KINDS = ("letter", "demand", "step", "agreement", "contact", "meeting", "report")
+COMMITMENT_TARGETS = {*RECORD_KINDS, "progress", "proposal", "evidence", "venue", "exception"}
 
 
 def test_every_url_is_in_the_matrix_S14() -> None:
@@ -188,6 +205,8 @@ def _edits(world: World, persona: str, record: Any) -> bool:
 
 ORACLE: dict[str, Callable[[World, str, dict[str, Any]], bool]] = {
     "public": lambda w, p, t: True,
+    # Anyone holding a valid secret address (a calendar feed); others: 404.
+    "secret_link": lambda w, p, t: t.get("valid", False),
     "signed_in": lambda w, p, t: p != "anonymous",
     "admin": lambda w, p, t: p == "admin" and t.get("exists", True),
     "process_member": lambda w, p, t: (
@@ -238,16 +257,9 @@ def _targets(
 ) -> dict[str, tuple[dict[str, Any], Any]]:
     """variant -> (facts for the oracle, URL arguments)."""
     own, other = _own_kind(persona), _other_kind(persona)
-    if target is None:
-        return {"none": ({}, [])}
-    if target == "token":
-        return {"missing": ({}, ["no-such-token"])}
-    if target == "account":
-        outsider = world.personas["outsider"]
-        return {"own": ({}, [outsider.pk]), "missing": ({"exists": False}, [MISSING])}
-    if target == "account_invitation":
-        invitation, _token = Invitation.issue(Invitation.Kind.ACCOUNT, created_by=None)
-        return {"own": ({}, [invitation.pk]), "missing": ({"exists": False}, [MISSING])}
+    site = _site_targets(world, target)
+    if site is not None:
+        return site
     if target in ("process", "party"):
         suffix = ["harmed"] if target == "party" else []
         return {
@@ -312,12 +324,42 @@ def _targets(
             "other_process": ({"record": world.other_notes[own]}, [world.other_notes[own].pk]),
             "missing": ({}, [MISSING]),
         }
+    assert target is not None
     return _commitment_targets(world, target)
+
+
+def _site_targets(world: World, target: str | None) -> dict[str, tuple[dict[str, Any], Any]] | None:
+    """Targets outside any process (None: the target is a process's)."""
+    if target is None:
+        return {"none": ({}, [])}
+    if target == "calendar":
+        return _calendar_targets(world)
+    if target == "token":
+        return {"missing": ({}, ["no-such-token"])}
+    if target == "account":
+        outsider = world.personas["outsider"]
+        return {"own": ({}, [outsider.pk]), "missing": ({"exists": False}, [MISSING])}
+    if target == "account_invitation":
+        invitation, _token = Invitation.issue(Invitation.Kind.ACCOUNT, created_by=None)
+        return {"own": ({}, [invitation.pk]), "missing": ({"exists": False}, [MISSING])}
+    return None
+
+
+def _calendar_targets(world: World) -> dict[str, tuple[dict[str, Any], Any]]:
+    owner = world.personas["support-member"]
+    _old, revoked = CalendarFeed.issue(owner)
+    _feed, token = CalendarFeed.issue(owner)  # revokes the first
+    return {
+        "valid": ({"valid": True}, [token]),
+        "revoked": ({}, [revoked]),
+        "unknown": ({}, ["A" * 43]),
+        "malformed": ({}, ["no-such-token"]),
+    }
 
 
 def _commitment_targets(world: World, target: str) -> dict[str, tuple[dict[str, Any], Any]]:
     own, other = COMMITMENTS["own"], COMMITMENTS["other"]
-    if target in ("letter", "demand", "step", "agreement"):
+    if target in RECORD_KINDS:
         wrong = own.demand if target != "demand" else own.letter
         variants = {
             "own": ({"record": getattr(own, target)}, [getattr(own, target).pk]),
@@ -384,7 +426,7 @@ def test_the_matrix_S15(name: str) -> None:
     entry = MATRIX[name]
     world = build_world()
     if entry.target in COMMITMENT_TARGETS:
-        COMMITMENTS["own"], COMMITMENTS["other"] = add_commitments(world)
+        COMMITMENTS["own"], COMMITMENTS["other"] = add_records(world)
         READERS.clear()
         READERS.update(COMMITMENTS["own"].readers)
         # No persona is in the other process.
@@ -393,14 +435,18 @@ def test_the_matrix_S15(name: str) -> None:
         client = Client()
         if persona != "anonymous":
             sign_in(client, world.personas[persona])
-        missing_page = _page(client.get(reverse("hs-group", args=[MISSING])))
+        # What "not found" looks like for this persona.
+        nowhere = (
+            "/no-such-page/" if persona == "anonymous" else reverse("hs-group", args=[MISSING])
+        )
+        missing_page = _page(client.get(nowhere))
         for variant, (facts, args) in _targets(world, persona, entry.target).items():
             url = reverse(name, args=args)
             allowed = ORACLE[entry.rule](world, persona, facts)
             for method in entry.methods:
                 response = _request(client, method, url)
                 where = f"{persona} {method} {name} [{variant}] -> {response.status_code}"
-                if persona == "anonymous" and entry.rule != "public":
+                if persona == "anonymous" and entry.rule not in ("public", "secret_link"):
                     assert response.status_code == 302, where
                     assert response["Location"].startswith("/login/"), where
                 elif allowed:

@@ -16,13 +16,13 @@ from holdspace.commitments.deadlines import (
 )
 from holdspace.commitments.models import Agreement, Step
 from holdspace.testing import World
-from holdspace.testing.commitments import add_commitments, soon
+from holdspace.testing.commitments import add_records, soon
 
 pytestmark = pytest.mark.django_db
 
 
 def test_open_steps_and_agreements_in_force_give_their_dates(world: World) -> None:
-    own, other = add_commitments(world)
+    own, other = add_records(world)
     Agreement.objects.filter(pk=own.agreement.pk).update(review_on=soon(45))
     services.set_step_status(
         other.step, by=world.personas["contact-member"], status=Step.Status.DONE

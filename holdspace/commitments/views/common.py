@@ -4,51 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest
 
-from holdspace.commitments.access import may_act, speaks_for_survivor
+from holdspace.commitments.access import speaks_for_survivor
 from holdspace.processes import access
 from holdspace.processes.models import Record
-from holdspace.processes.services import Refused
+from holdspace.processes.views import pages
+from holdspace.processes.views.pages import form_page
+
+__all__ = ["form_page", "record_context"]
 
 
 def record_context(request: HttpRequest, record: Record, **extra: Any) -> dict[str, Any]:
-    """The record, its process and what the account may do with it."""
-    user = access.request_user(request)
-    return {
-        "record": record,
-        "process": record.process,
-        "terms": record.process.terms,
-        "may_edit": access.may_edit(user, record),
-        "may_act": may_act(user, record),
-        "survivor_side": speaks_for_survivor(user, record.process_id),
-        "revisions": record.revisions.count(),
-        **extra,
-    }
-
-
-def form_page(
-    request: HttpRequest,
-    form: forms.Form,
-    template: str,
-    context: dict[str, Any],
-    *,
-    save: Any,
-    saved: str,
-    field: str | None = None,
-) -> HttpResponse:
-    """The usual small form: show it; on a valid POST call ``save`` (a service
-    call that returns where to go next); a refusal becomes a message on the
-    form (``field``), what was typed stays, and nothing changes."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form.cleaned_data)
-        except Refused as refusal:
-            form.add_error(field, refusal.message)
-        else:
-            messages.success(request, saved)
-            return redirect(target)
-    return render(request, template, {**context, "form": form})
+    """The record, its process, what the account may do with it, and whether
+    it speaks for the survivor's side."""
+    survivor = speaks_for_survivor(access.request_user(request), record.process_id)
+    return pages.record_context(request, record, survivor_side=survivor, **extra)

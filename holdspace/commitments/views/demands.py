@@ -153,7 +153,7 @@ def demand_propose(request: HttpRequest, record_id: UUID) -> HttpResponse:
     form = ProposalForm(posted(request), initial={"kind": "reword", "wording": demand.wording})
 
     def save(data: dict[str, Any]) -> Demand:
-        group = access.acting_groups(user, demand)[0]  # acting means being in one
+        group = core.acting_groups(user, demand)[0]  # acting means being in one
         services.propose(demand, by=user, group=group, **data)
         return demand
 
@@ -222,7 +222,7 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
     form = StepForm(
         posted(request),
         initial={"description": template.text if template else ""},
-        groups=access.acting_groups(user, demand),
+        groups=core.acting_groups(user, demand),
     )
 
     def save(data: dict[str, Any]) -> Step:

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from holdspace.audit.labels import describe
 from holdspace.commitments import access as commitments
 from holdspace.commitments.views.overview import creation_links
+from holdspace.contact.views import contact_figures
 from holdspace.lib.http import posted
 from holdspace.processes import access, services
 from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
 from holdspace.processes.models import Membership, Party, Record, Responsibility
+from holdspace.watch import attention
 
 TIMELINE_PAGE_SIZE = 25
 
@@ -36,7 +38,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         (processes[pk], memberships, any(m.status == Membership.Status.ACTIVE for m in memberships))
         for pk, memberships in by_process.items()
     ]
-    return render(request, "processes/dashboard.html", {"entries": entries})
+    return render(
+        request,
+        "processes/dashboard.html",
+        {"entries": entries, "attention": attention.items_for(user)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,6 +80,8 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "is_coordinator": bool(access.coordinated_group_ids(user, process)),
             "recent": recent,
             "commitments": commitments.summary(user, process),
+            "attention": attention.items_for(user, process),
+            "contact_figures": contact_figures(user, process),
             **creation_links(user, process),
         },
     )

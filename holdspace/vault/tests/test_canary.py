@@ -11,20 +11,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from holdspace.accounts.models import Session
-from holdspace.testing import FREE_TEXT_FORMS, World, sign_in
+from holdspace.testing import FREE_TEXT_FORMS, World, sign_in, stored_bytes
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="searches the SQLite files"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def _stored_bytes() -> bytes:
-    name = Path(connection.settings_dict["NAME"])
-    files = (name, Path(f"{name}-wal"), Path(f"{name}-shm"))
-    sessions = "".join(Session.objects.values_list("session_data", flat=True)).encode()
-    return b"".join(path.read_bytes() for path in files if path.exists()) + sessions
 
 
 @pytest.mark.parametrize("form", sorted(FREE_TEXT_FORMS))
@@ -40,7 +32,7 @@ def test_no_canary_at_rest_for_any_form_S1(
     # It was stored, and its readers see it …
     assert any(canary.encode() in page for page in pages)
     # … but nowhere is it at rest in the clear.
-    stored = _stored_bytes()
+    stored = stored_bytes()
     for variant in (canary, canary.upper(), canary.encode().hex()):
         assert variant.encode() not in stored
     assert canary not in caplog.text
@@ -53,7 +45,7 @@ def test_the_test_would_find_a_plain_canary() -> None:
         cursor.execute("CREATE TABLE IF NOT EXISTS canary_probe (text TEXT)")
         cursor.execute("INSERT INTO canary_probe VALUES (%s)", [canary])
     try:
-        assert canary.encode() in _stored_bytes()
+        assert canary.encode() in stored_bytes()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE canary_probe")

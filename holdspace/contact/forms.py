@@ -1,0 +1,378 @@
+"""Forms for contacts, meetings and reports. Choices (groups, members,
+earlier attempts, demands) come from the view, which got them through the
+access core."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.accounts.models import User
+from holdspace.contact.models import Contact, Meeting
+from holdspace.processes.forms import (
+    DATE_WIDGET,
+    IN_THE_PAST,
+    VersionedForm,
+    not_in_future,
+    share_with_field,
+)
+from holdspace.processes.models import Group
+
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+LONG_TEXT = forms.Textarea(attrs={"rows": 8})
+
+
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj.username)
+
+
+class AttemptsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Contact) -> str:
+        day = formats.date_format(obj.occurred_on, "j F Y")
+        return f"{day} ({obj.get_channel_display()})"
+
+
+class ContactForm(forms.Form):
+    field_order = [
+        "direction",
+        "counterpart",
+        "counterpart_note",
+        "channel",
+        "occurred_on",
+        "summary",
+        "answered_on",
+        "answers",
+        "share_with",
+    ]
+    direction = forms.ChoiceField(
+        label=_("Who reached out"), choices=Contact.Direction.choices, widget=forms.RadioSelect
+    )
+    counterpart = forms.ChoiceField(label=_("With whom"), choices=[], widget=forms.RadioSelect)
+    counterpart_note = forms.CharField(
+        label=_("Who exactly"),
+        max_length=300,
+        required=False,
+        help_text=_("For someone in his surroundings: how your group refers to them."),
+    )
+    channel = forms.ChoiceField(
+        label=_("How"), choices=Contact.Channel.choices, widget=forms.RadioSelect
+    )
+    occurred_on = forms.DateField(label=_("When"), widget=DATE_WIDGET)
+    summary = forms.CharField(
+        label=_("What was said"),
+        max_length=50_000,
+        widget=LONG_TEXT,
+        help_text=_("Also when nothing came back: an unanswered attempt counts."),
+    )
+    answered_on = forms.DateField(
+        label=_("He answered on"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("For your own attempt, if he already answered. Leave empty otherwise."),
+    )
+    answers = AttemptsField(
+        label=_("This answers our attempts of"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("When he got back to you: tick what he answered."),
+    )
+    share_with = share_with_field()
+
+    def __init__(
+        self,
+        *args: Any,
+        counterparts: dict[str, str],
+        attempts: QuerySet[Contact],
+        groups: QuerySet[Group],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counterpart"].choices = list(counterparts.items())  # type: ignore[attr-defined]
+        self.fields["answers"].queryset = attempts  # type: ignore[attr-defined]
+        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+        if not attempts.exists():
+            del self.fields["answers"]
+
+    def clean_occurred_on(self) -> datetime.date:
+        return not_in_future(self.cleaned_data["occurred_on"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        answered, day = cleaned.get("answered_on"), cleaned.get("occurred_on")
+        if answered is not None:
+            if cleaned.get("direction") != Contact.Direction.OUTGOING:
+                self.add_error("answered_on", _("Only your own attempts can be answered."))
+            elif day is not None and answered < day:
+                self.add_error(
+                    "answered_on", _("An answer cannot come before the attempt it answers.")
+                )
+            elif answered > timezone.localdate():
+                self.add_error("answered_on", IN_THE_PAST)
+        return cleaned
+
+
+class EditContactForm(VersionedForm):
+    occurred_on = forms.DateField(label=_("When"), widget=DATE_WIDGET)
+    counterpart_note = forms.CharField(label=_("Who exactly"), max_length=300, required=False)
+    summary = forms.CharField(label=_("What was said"), max_length=50_000, widget=LONG_TEXT)
+
+    def __init__(self, *args: Any, answered_on: datetime.date | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answered_on = answered_on
+
+    def clean_occurred_on(self) -> datetime.date:
+        day = not_in_future(self.cleaned_data["occurred_on"])
+        if self.answered_on is not None and day > self.answered_on:
+            raise forms.ValidationError(_("An answer cannot come before the attempt it answers."))
+        return day
+
+
+class AnsweredForm(forms.Form):
+    answered_on = forms.DateField(label=_("He answered on"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, attempted: datetime.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attempted = attempted
+        self.fields["answered_on"].initial = timezone.localdate()
+
+    def clean_answered_on(self) -> datetime.date:
+        day = not_in_future(self.cleaned_data["answered_on"])
+        if day < self.attempted:
+            raise forms.ValidationError(_("An answer cannot come before the attempt it answers."))
+        return day
+
+
+# Meetings ------------------------------------------------------------------------
+
+
+class MeetingForm(forms.Form):
+    field_order = [
+        "internal",
+        "occurred_on",
+        "starts_at",
+        "place",
+        "attendees",
+        "agenda",
+        "preparation_asked",
+        "outcome",
+        "minutes",
+        "follow_ups",
+    ]
+    internal = forms.BooleanField(
+        label=_("Only your group meets (without him)"),
+        required=False,
+        help_text=_("For example a constituting meeting, or supervision."),
+    )
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    starts_at = forms.TimeField(label=_("Time"), required=False, widget=TIME_WIDGET)
+    place = forms.CharField(
+        label=_("Place or call"),
+        max_length=500,
+        required=False,
+        help_text=_("A public place, or how to join the call."),
+    )
+    attendees = PeopleField(
+        label=_("Who goes from your group"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least two, so nobody meets him alone."),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), max_length=20_000, required=False, widget=SHORT_TEXT
+    )
+    preparation_asked = forms.CharField(
+        label=_("Asked of him beforehand"),
+        max_length=20_000,
+        required=False,
+        widget=SHORT_TEXT,
+        help_text=_("For example a written reflection to send a week before."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Has it happened?"),
+        choices=[
+            (Meeting.Outcome.SCHEDULED, _("not yet: it is planned")),
+            *Meeting.Outcome.choices[1:],
+        ],
+        widget=forms.RadioSelect,
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=100_000, required=False, widget=LONG_TEXT
+    )
+    follow_ups = forms.CharField(
+        label=_("Agreed follow-ups"), max_length=20_000, required=False, widget=SHORT_TEXT
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]
+        self.fields["outcome"].initial = Meeting.Outcome.SCHEDULED
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, outcome = cleaned.get("occurred_on"), cleaned.get("outcome")
+        today = timezone.localdate()
+        if day is not None and outcome == Meeting.Outcome.SCHEDULED and day < today:
+            self.add_error(
+                "outcome",
+                _("This date has passed. Say what happened, or choose a date from today on."),
+            )
+        if day is not None and outcome in ("held", "no_show") and day > today:
+            self.add_error("outcome", _("This meeting has not happened yet."))
+        if cleaned.get("internal") and outcome in ("no_show", "cancelled_by_him"):
+            self.add_error("outcome", _("He is not part of an internal meeting."))
+        return cleaned
+
+
+class EditMeetingForm(VersionedForm):
+    occurred_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
+    starts_at = forms.TimeField(label=_("Time"), required=False, widget=TIME_WIDGET)
+    place = forms.CharField(label=_("Place or call"), max_length=500, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), max_length=20_000, required=False, widget=SHORT_TEXT
+    )
+    preparation_asked = forms.CharField(
+        label=_("Asked of him beforehand"), max_length=20_000, required=False, widget=SHORT_TEXT
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=100_000, required=False, widget=LONG_TEXT
+    )
+    follow_ups = forms.CharField(
+        label=_("Agreed follow-ups"), max_length=20_000, required=False, widget=SHORT_TEXT
+    )
+
+    def __init__(self, *args: Any, scheduled: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scheduled = scheduled
+
+    def clean_occurred_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["occurred_on"]
+        if self.scheduled and day < timezone.localdate():
+            raise forms.ValidationError(
+                _("A planned meeting cannot move into the past. Record what happened instead.")
+            )
+        return day
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened"), choices=Meeting.Outcome.choices[1:], widget=forms.RadioSelect
+    )
+    preparation = forms.ChoiceField(
+        label=_("What he was asked to send beforehand"),
+        choices=Meeting.Preparation.choices,
+        widget=forms.RadioSelect,
+    )
+    minutes = forms.CharField(
+        label=_("Minutes"), max_length=100_000, required=False, widget=LONG_TEXT
+    )
+    follow_ups = forms.CharField(
+        label=_("Agreed follow-ups"),
+        max_length=20_000,
+        required=False,
+        widget=SHORT_TEXT,
+        help_text=_("One per line. Each can become a step towards a demand."),
+    )
+
+    def __init__(self, *args: Any, internal: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if internal:
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+                (Meeting.Outcome.HELD, _("held")),
+                (Meeting.Outcome.CANCELLED_BY_US, _("cancelled")),
+            ]
+            del self.fields["preparation"]
+
+
+class AttendeesForm(forms.Form):
+    attendees = PeopleField(
+        label=_("Who goes from your group"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]
+
+
+def _excerpt(text: str, words: int = 12) -> str:
+    parts = str(text).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+class FollowUpStepForm(forms.Form):
+    demand = forms.ChoiceField(label=_("Towards the demand"), choices=[])
+    description = forms.CharField(label=_("What he will do"), max_length=5000, widget=SHORT_TEXT)
+    due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, demands: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.demands = {str(demand.pk): demand for demand in demands}
+        self.fields["demand"].choices = [  # type: ignore[attr-defined]
+            (pk, _excerpt(demand.wording)) for pk, demand in self.demands.items()
+        ]
+
+    def clean_demand(self) -> Any:
+        return self.demands[self.cleaned_data["demand"]]
+
+    def clean_due_on(self) -> datetime.date:
+        value: datetime.date = self.cleaned_data["due_on"]
+        if value < timezone.localdate():
+            raise forms.ValidationError(
+                _("The due date has passed. Agree on a date from today on.")
+            )
+        return value
+
+
+# Reports -------------------------------------------------------------------------
+
+
+class PeriodMixin(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("period_from"), cleaned.get("period_to")
+        if start and end and end < start:
+            self.add_error("period_to", _("The end of the period must come after its start."))
+        elif end and end > timezone.localdate():
+            self.add_error("period_to", IN_THE_PAST)
+        return cleaned
+
+
+class ReportForm(PeriodMixin):
+    period_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+    text = forms.CharField(
+        label=_("Report"),
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text=_(
+            "What happened in this period: contacts, answers, meetings, progress on the "
+            "demands, and what your group is unsure about."
+        ),
+    )
+    share_with = share_with_field(label=_("Groups who receive it"))
+
+    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+
+
+class EditReportForm(VersionedForm, PeriodMixin):
+    period_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
+    period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+    text = forms.CharField(
+        label=_("Report"), max_length=200_000, widget=forms.Textarea(attrs={"rows": 14})
+    )
+    occurred_on = forms.DateField(label=_("Written on"), widget=DATE_WIDGET)

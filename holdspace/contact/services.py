@@ -1,0 +1,240 @@
+"""Logging contacts, planning meetings and recording what happened, reporting.
+
+Callers have passed the access core. The rules that hold whoever calls:
+nothing is dated in the future that has not happened, an answer never comes
+before the attempt, and what happened at a meeting is recorded once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.accounts.models import User
+from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.processes.models import Group
+from holdspace.processes.services import Refused, audit_record, create_record
+
+ANSWER_BEFORE_ATTEMPT = _("An answer cannot come before the attempt it answers.")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _not_in_future(day: datetime.date) -> None:
+    if day > _today():
+        raise Refused(_("Choose today or a day in the past."))
+
+
+# Contacts ----------------------------------------------------------------------
+
+
+def log_contact(
+    *,
+    author: User,
+    group: Group,
+    occurred_on: datetime.date,
+    channel: str,
+    direction: str,
+    counterpart: str,
+    counterpart_note: str,
+    summary: str,
+    answered_on: datetime.date | None = None,
+    answers: Iterable[Contact] = (),
+    audience: Iterable[Group] = (),
+) -> Contact:
+    """A contact, for the author's group (and ``audience``). An incoming one
+    from him may answer earlier attempts: they are marked answered that day."""
+    _not_in_future(occurred_on)
+    outgoing = direction == Contact.Direction.OUTGOING
+    if answered_on is not None:
+        _check_answer(occurred_on, answered_on, outgoing and counterpart == Contact.Counterpart.HIM)
+    answered = list(answers) if not outgoing and counterpart == Contact.Counterpart.HIM else []
+    for attempt in answered:
+        if not attempt.awaits_answer or attempt.occurred_on > occurred_on:
+            raise Refused(ANSWER_BEFORE_ATTEMPT)
+    with transaction.atomic():
+        contact = create_record(
+            Contact,
+            author=author,
+            group=group,
+            audience=audience,
+            texts={"summary": summary, "counterpart_note": counterpart_note},
+            occurred_on=occurred_on,
+            channel=channel,
+            direction=direction,
+            counterpart=counterpart,
+            answered_on=answered_on,
+        )
+        Contact.objects.filter(pk__in=[a.pk for a in answered]).update(answered_on=occurred_on)
+        audit_record("contact.logged", by=author, record=contact)
+    return contact
+
+
+def _check_answer(attempted: datetime.date, answered: datetime.date, awaits: bool) -> None:
+    if not awaits:
+        raise Refused(_("Only our own attempts to reach him can be answered."))
+    if answered < attempted:
+        raise Refused(ANSWER_BEFORE_ATTEMPT)
+    _not_in_future(answered)
+
+
+def mark_answered(contact: Contact, *, by: User, answered_on: datetime.date) -> None:
+    if contact.answered_on is not None:
+        raise Refused(_("This attempt is already marked as answered."))
+    _check_answer(contact.occurred_on, answered_on, contact.awaits_answer)
+    with transaction.atomic():
+        Contact.objects.filter(pk=contact.pk, answered_on=None).update(answered_on=answered_on)
+        contact.answered_on = answered_on
+        audit_record("contact.answered", by=by, record=contact)
+
+
+# Meetings ------------------------------------------------------------------------
+
+RECORDED = (
+    Meeting.Outcome.HELD,
+    Meeting.Outcome.NO_SHOW,
+    Meeting.Outcome.CANCELLED_BY_US,
+    Meeting.Outcome.CANCELLED_BY_HIM,
+)
+
+
+def _check_outcome(day: datetime.date, outcome: str, internal: bool) -> None:
+    if outcome == Meeting.Outcome.SCHEDULED and day < _today():
+        raise Refused(_("This date has passed. Say what happened, or choose a date from today on."))
+    if outcome in (Meeting.Outcome.HELD, Meeting.Outcome.NO_SHOW) and day > _today():
+        raise Refused(_("This meeting has not happened yet."))
+    if internal and outcome in (Meeting.Outcome.NO_SHOW, Meeting.Outcome.CANCELLED_BY_HIM):
+        raise Refused(_("He is not part of an internal meeting."))
+
+
+def plan_meeting(
+    *,
+    author: User,
+    group: Group,
+    occurred_on: datetime.date,
+    starts_at: datetime.time | None,
+    internal: bool,
+    place: str,
+    agenda: str,
+    preparation_asked: str,
+    attendees: Iterable[User],
+    outcome: str = Meeting.Outcome.SCHEDULED,
+    minutes: str = "",
+    follow_ups: str = "",
+) -> Meeting:
+    """A meeting to come — or one that already happened, with what happened."""
+    _check_outcome(occurred_on, outcome, internal)
+    with transaction.atomic():
+        meeting = create_record(
+            Meeting,
+            author=author,
+            group=group,
+            texts={
+                "place": place,
+                "agenda": agenda,
+                "preparation_asked": preparation_asked,
+                "minutes": minutes,
+                "follow_ups": follow_ups,
+            },
+            occurred_on=occurred_on,
+            starts_at=starts_at,
+            internal=internal,
+            outcome=outcome,
+            outcome_recorded_at=None if outcome == Meeting.Outcome.SCHEDULED else timezone.now(),
+            preparation=(
+                Meeting.Preparation.WAITING if preparation_asked else Meeting.Preparation.NOT_ASKED
+            ),
+        )
+        meeting.attendees.set(attendees)
+        audit_record("meeting.planned", by=author, record=meeting)
+    return meeting
+
+
+def record_outcome(
+    meeting: Meeting,
+    *,
+    by: User,
+    outcome: str,
+    preparation: str,
+    minutes: str,
+    follow_ups: str,
+) -> None:
+    """What happened: held, he did not come, or cancelled — recorded once."""
+    if outcome not in RECORDED:
+        raise Refused(_("Please choose what happened."))
+    _check_outcome(meeting.occurred_on, outcome, meeting.internal)
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if locked.outcome != Meeting.Outcome.SCHEDULED:
+            raise Refused(_("What happened at this meeting is already recorded."))
+        locked.outcome, locked.preparation = outcome, preparation
+        locked.minutes, locked.follow_ups = minutes, follow_ups
+        locked.outcome_recorded_at = timezone.now()
+        locked.version += 1
+        locked.save(
+            update_fields=[
+                "outcome",
+                "preparation",
+                "minutes",
+                "follow_ups",
+                "outcome_recorded_at",
+                "version",
+            ]
+        )
+        audit_record("meeting.outcome_recorded", by=by, record=locked)
+
+
+def set_attendees(meeting: Meeting, *, by: User, attendees: Iterable[User]) -> None:
+    with transaction.atomic():
+        meeting.attendees.set(attendees)
+        audit_record("meeting.attendees_changed", by=by, record=meeting)
+
+
+# Reports -------------------------------------------------------------------------
+
+
+def write_report(
+    *,
+    author: User,
+    group: Group,
+    period_from: datetime.date,
+    period_to: datetime.date,
+    text: str,
+    audience: Iterable[Group] = (),
+) -> Report:
+    if period_to < period_from:
+        raise Refused(_("The end of the period must come after its start."))
+    _not_in_future(period_to)
+    with transaction.atomic():
+        report = create_record(
+            Report,
+            author=author,
+            group=group,
+            audience=audience,
+            texts={"text": text},
+            occurred_on=_today(),
+            period_from=period_from,
+            period_to=period_to,
+        )
+        audit_record("report.written", by=author, record=report)
+    return report
+
+
+def default_report_readers(groups: Iterable[Group]) -> list[Group]:
+    """Reports go to the supervision group(s), unless the author chooses."""
+    return [group for group in groups if group.kind == Group.Kind.SUPERVISION]
+
+
+def counterpart_words(terms: Any) -> dict[str, str]:
+    """The process's own words for the people a contact is with."""
+    return {
+        Contact.Counterpart.HIM: str(terms.harming),
+        Contact.Counterpart.SURROUNDINGS: str(_("someone in his or their surroundings")),
+    }

@@ -1,0 +1,250 @@
+"""The contact log through the pages: attempts and answers, meetings and
+what happened at them, reports, and figures that match the records."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from holdspace.commitments import services as commitments
+from holdspace.commitments.models import Step
+from holdspace.contact import services
+from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.testing import World, assert_refused, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def _attempt(world: World, days_ago: int, **more: Any) -> Contact:
+    return services.log_contact(
+        author=world.personas["contact-member"],
+        group=world.groups["contact"],
+        occurred_on=_ago(days_ago),
+        channel="email",
+        direction=more.pop("direction", "outgoing"),
+        counterpart=more.pop("counterpart", "him"),
+        counterpart_note="",
+        summary=more.pop("summary", "We wrote to him."),
+        **more,
+    )
+
+
+def _meeting(world: World, days_ago: int, outcome: str, **more: Any) -> Meeting:
+    fields: dict[str, Any] = {
+        "starts_at": None,
+        "internal": False,
+        "place": "",
+        "agenda": "",
+        "preparation_asked": "",
+        "attendees": [],
+        **more,
+    }
+    return services.plan_meeting(
+        author=world.personas["contact-member"],
+        group=world.groups["contact"],
+        occurred_on=_ago(days_ago),
+        outcome=outcome,
+        **fields,
+    )
+
+
+def _contact_data(**overrides: Any) -> dict[str, Any]:
+    return {
+        "direction": "outgoing",
+        "counterpart": "him",
+        "counterpart_note": "",
+        "channel": "email",
+        "occurred_on": _ago(1).isoformat(),
+        "summary": "We asked for a date.",
+        **overrides,
+    }
+
+
+def test_an_unanswered_attempt_is_logged_and_later_marked_answered(world: World) -> None:
+    client = client_for(world, "contact-member")
+    response = client.post(f"/g/{world.groups['contact'].pk}/contacts/new/", _contact_data())
+    contact = Contact.objects.get()
+    assert response["Location"] == f"/c/{contact.pk}/"
+    assert b"no answer yet" in client.get(f"/c/{contact.pk}/").content
+    client.post(f"/c/{contact.pk}/answered/", {"answered_on": _ago(0).isoformat()})
+    contact.refresh_from_db()
+    assert contact.answered_on == _ago(0)
+    again = client.post(f"/c/{contact.pk}/answered/", {"answered_on": _ago(0).isoformat()})
+    assert b"already marked as answered" in again.content
+
+
+def test_an_answer_before_the_attempt_is_refused(world: World) -> None:
+    attempt = _attempt(world, 5)
+    client = client_for(world, "contact-member")
+    message = "An answer cannot come before the attempt it answers."
+    url = f"/c/{attempt.pk}/answered/"
+    assert_refused(client, url, {"answered_on": _ago(6).isoformat()}, message)
+    data = _contact_data(occurred_on=_ago(3).isoformat(), answered_on=_ago(4).isoformat())
+    assert_refused(
+        client, f"/g/{world.groups['contact'].pk}/contacts/new/", data, message, "We asked"
+    )
+
+
+def test_his_message_answers_the_attempts_ticked(world: World) -> None:
+    first, second = _attempt(world, 20), _attempt(world, 10)
+    client = client_for(world, "contact-member")
+    form = client.get(f"/g/{world.groups['contact'].pk}/contacts/new/").content.decode()
+    assert "This answers our attempts of" in form
+    data = _contact_data(direction="incoming", summary="He answered at last.")
+    client.post(
+        f"/g/{world.groups['contact'].pk}/contacts/new/", {**data, "answers": [first.pk, second.pk]}
+    )
+    assert set(Contact.objects.filter(answered_on=_ago(1)).values_list("pk", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+
+
+def test_figures_and_chart_match_the_records(world: World) -> None:
+    """Done when: the figures and the chart match the records (known data),
+    and the chart has a text alternative."""
+    _attempt(world, 300, answered_on=_ago(140))  # waited 160 days
+    _attempt(world, 120, answered_on=_ago(118))  # 2 days
+    _attempt(world, 30)  # still waiting
+    _attempt(world, 60, counterpart="surroundings")
+    for days, outcome in ((130, "held"), (100, "no_show"), (50, "no_show"), (80, "held")):
+        _meeting(world, days, outcome)
+    page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/contact/").content
+    text = page.decode()
+    assert "30 days</dd>" in text  # since the last contact (the attempt 30 days ago)
+    assert "80 days</dd>" in text  # since he last answered (the meeting held 80 days ago)
+    assert "160 days <span" in text  # the longest wait
+    assert "2 of 3" in text  # attempts answered
+    assert "2 held, 2 he did not come to, 0 he cancelled" in text
+    # The chart: a mark per contact and meeting, the waits in words.
+    assert text.count("<use ") >= 8
+    assert 'role="img"' in text and "<desc" in text
+    assert "160 days without an answer" in text
+    assert "30 days, still waiting" in text
+    # Another group sees figures only of what it may read.
+    other = client_for(world, "support-member").get(f"/p/{world.process.pk}/").content
+    assert b"cannot read any contact or meeting" in other
+
+
+# Meetings ------------------------------------------------------------------------
+
+
+def _meeting_data(**overrides: Any) -> dict[str, Any]:
+    return {
+        "occurred_on": _ago(-7).isoformat(),
+        "starts_at": "18:30",
+        "place": "The library café",
+        "agenda": "The programme.",
+        "preparation_asked": "A reflection.",
+        "outcome": "scheduled",
+        **overrides,
+    }
+
+
+def test_a_meeting_in_the_past_cannot_be_planned(world: World) -> None:
+    client = client_for(world, "contact-member")
+    url = f"/g/{world.groups['contact'].pk}/meetings/new/"
+    data = _meeting_data(occurred_on=_ago(3).isoformat())
+    assert_refused(client, url, data, "This date has passed. Say what happened", "The programme.")
+    future_held = _meeting_data(outcome="held")
+    assert_refused(client, url, future_held, "This meeting has not happened yet.")
+    internal_no_show = _meeting_data(
+        occurred_on=_ago(3).isoformat(), internal="on", outcome="no_show"
+    )
+    assert_refused(client, url, internal_no_show, "He is not part of an internal meeting.")
+
+
+def test_what_happened_is_recorded_once(world: World) -> None:
+    client = client_for(world, "contact-member")
+    people = [world.personas["contact-member"].pk, world.personas["contact-coordinator"].pk]
+    client.post(
+        f"/g/{world.groups['contact'].pk}/meetings/new/", {**_meeting_data(), "attendees": people}
+    )
+    meeting = Meeting.objects.get()
+    assert set(meeting.attendees.values_list("pk", flat=True)) == set(people)
+    early = {"outcome": "held", "preparation": "came", "minutes": "", "follow_ups": ""}
+    assert_refused(client, f"/m/{meeting.pk}/outcome/", early, "This meeting has not happened yet.")
+    Meeting.objects.filter(pk=meeting.pk).update(occurred_on=_ago(0))
+    outcome = {"outcome": "no_show", "preparation": "did_not_come", "minutes": "", "follow_ups": ""}
+    assert client.post(f"/m/{meeting.pk}/outcome/", outcome).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.outcome == "no_show" and meeting.preparation == "did_not_come"
+    assert_refused(
+        client,
+        f"/m/{meeting.pk}/outcome/",
+        {**outcome, "outcome": "held"},
+        "What happened at this meeting is already recorded.",
+    )
+
+
+def test_a_follow_up_becomes_a_step_towards_a_demand(world: World) -> None:
+    demand = commitments.create_demand(
+        author=world.personas["support-member"],
+        group=world.groups["support"],
+        occurred_on=_ago(0),
+        wording="Join a programme.",
+        reason="",
+        audience=[world.groups["contact"]],
+    )
+    meeting = _meeting(world, 1, "held", follow_ups="He sends three names.")
+    client = client_for(world, "contact-member")
+    page = client.get(f"/m/{meeting.pk}/").content.decode()
+    assert f"/m/{meeting.pk}/step/" in page
+    due = _ago(-14).isoformat()
+    data = {"demand": demand.pk, "description": "He sends three names.", "due_on": due}
+    response = client.post(f"/m/{meeting.pk}/step/", data)
+    step = Step.objects.get()
+    assert response["Location"] == f"/s/{step.pk}/"
+    assert step.towards == demand and step.author_group == world.groups["contact"]
+
+
+def test_a_stale_edit_of_a_meeting_saves_nothing(world: World) -> None:
+    client = client_for(world, "contact-member")
+    client.post(f"/g/{world.groups['contact'].pk}/meetings/new/", _meeting_data())
+    meeting = Meeting.objects.get()
+    edit = {**_meeting_data(), "minutes": "", "follow_ups": "", "version": 1}
+    client.post(f"/m/{meeting.pk}/edit/", {**edit, "agenda": "Theirs."})
+    response = client.post(f"/m/{meeting.pk}/edit/", {**edit, "agenda": "Mine."})
+    assert response.status_code == 409
+    assert b"Theirs." in response.content and b"Mine." in response.content
+
+
+# Reports -------------------------------------------------------------------------
+
+
+def test_a_report_goes_to_supervision_and_resets_the_reminder(world: World) -> None:
+    client = client_for(world, "contact-coordinator")
+    form = client.get(f"/g/{world.groups['contact'].pk}/reports/new/").content.decode()
+    assert "report_due" in client.get("/dashboard/").content.decode()
+    supervision = world.groups["supervision"].pk
+    assert f'value="{supervision}" id="id_share_with_' in form and "checked" in form
+    data = {
+        "period_from": _ago(90).isoformat(),
+        "period_to": _ago(0).isoformat(),
+        "text": "Three attempts, one answer.",
+        "share_with": [supervision],
+    }
+    client.post(f"/g/{world.groups['contact'].pk}/reports/new/", data)
+    report = Report.objects.get()
+    assert set(report.audience_groups.all()) == {
+        world.groups["contact"],
+        world.groups["supervision"],
+    }
+    reader = client_for(world, "supervision-member")
+    assert b"Three attempts, one answer." in reader.get(f"/rp/{report.pk}/").content
+    assert client_for(world, "support-member").get(f"/rp/{report.pk}/").status_code == 404
+    assert "report_due" not in client.get("/dashboard/").content.decode()
+    backwards = {**data, "period_from": _ago(0).isoformat(), "period_to": _ago(5).isoformat()}
+    assert_refused(
+        client,
+        f"/g/{world.groups['contact'].pk}/reports/new/",
+        backwards,
+        "The end of the period must come after its start.",
+    )

@@ -1,0 +1,415 @@
+"""The contact log: contacts, meetings, reports, and the figures and chart
+of a process's contact over time."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from holdspace.accounts.models import User
+from holdspace.commitments import services as commitments
+from holdspace.contact import access, chart, figures, services
+from holdspace.contact.forms import (
+    AnsweredForm,
+    AttendeesForm,
+    ContactForm,
+    EditContactForm,
+    EditMeetingForm,
+    EditReportForm,
+    FollowUpStepForm,
+    MeetingForm,
+    OutcomeForm,
+    ReportForm,
+)
+from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.lib.http import posted
+from holdspace.processes import access as core
+from holdspace.processes.models import Process
+from holdspace.processes.views.pages import form_page, record_context
+from holdspace.processes.views.records import versioned_edit
+from holdspace.watch import attention
+from holdspace.watch import services as watch
+
+RECENT = 30
+
+
+@require_GET
+@core.member_required
+def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    process = core.get_process_for_user(request, process_id)
+    user = core.request_user(request)
+    today = timezone.localdate()
+    exchanges, gatherings = access.history(user, process)
+    found = figures.compute(exchanges, gatherings, today=today)
+    waited = watch.cadence_of(process).no_answer_days
+    contacts = list(access.contacts_of(user, process)[:RECENT])
+    meetings = list(access.meetings_of(user, process)[:RECENT])
+    reports = list(access.reports_of(user, process)[:RECENT])
+    core.open_keys([*contacts, *meetings, *reports])
+    mine = core.group_ids_for(user, process.pk)
+    return render(
+        request,
+        "contact/log.html",
+        {
+            "process": process,
+            "terms": process.terms,
+            "figures": found,
+            "years": figures.by_year(exchanges, gatherings, start=process.started_on, today=today),
+            "chart": chart.build(
+                exchanges,
+                gatherings,
+                start=process.started_on,
+                today=today,
+                # Only waits long enough to worry about; every wait is in the figures.
+                silences=[s for s in found.silences if s.days >= waited],
+            ),
+            "contacts": contacts,
+            "meetings": meetings,
+            "reports": reports,
+            "my_groups": [g for g in core.groups_of(process) if g.pk in mine],
+            "is_coordinator": bool(core.coordinated_group_ids(user, process)),
+            "attention": attention.items_for(user, process),
+        },
+    )
+
+
+def contact_figures(user: User, process: Process) -> figures.Figures | None:
+    """The figures for the process page, from what the account may read
+    (None when it may read no contact and no meeting with him)."""
+    exchanges, gatherings = access.history(user, process)
+    if not exchanges and not gatherings:
+        return None
+    return figures.compute(exchanges, gatherings, today=timezone.localdate())
+
+
+# Contacts ------------------------------------------------------------------------
+
+
+def _contact_form(request: HttpRequest, process: Process, **kwargs: Any) -> ContactForm:
+    user = core.request_user(request)
+    return ContactForm(
+        posted(request),
+        counterparts=services.counterpart_words(process.terms),
+        attempts=access.unanswered_attempts(user, process),
+        **kwargs,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def contact_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
+    group, _membership = core.get_group_for_user(request, group_id)
+    others = core.groups_of(group.process).exclude(pk=group.pk)
+    initial = {
+        "occurred_on": timezone.localdate(),
+        "direction": Contact.Direction.OUTGOING,
+        "counterpart": Contact.Counterpart.HIM,
+        "channel": Contact.Channel.EMAIL,
+    }
+    form = _contact_form(request, group.process, initial=initial, groups=others)
+
+    def save(data: dict[str, Any]) -> Contact:
+        return services.log_contact(
+            author=core.request_user(request),
+            group=group,
+            occurred_on=data["occurred_on"],
+            channel=data["channel"],
+            direction=data["direction"],
+            counterpart=data["counterpart"],
+            counterpart_note=data["counterpart_note"],
+            summary=data["summary"],
+            answered_on=data["answered_on"],
+            answers=data.get("answers") or (),
+            audience=data["share_with"],
+        )
+
+    return form_page(
+        request,
+        form,
+        "contact/contact_form.html",
+        {"group": group, "process": group.process},
+        save=save,
+        saved=_("The contact is logged. Only your group can read it until you share it."),
+    )
+
+
+@require_GET
+@core.member_required
+def contact_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    contact = core.get_specific_for_user(request, record_id, Contact)
+    words = services.counterpart_words(contact.process.terms)
+    return render(
+        request,
+        "contact/contact_detail.html",
+        record_context(
+            request,
+            contact,
+            contact=contact,
+            counterpart=words[contact.counterpart],
+            answered_form=AnsweredForm(attempted=contact.occurred_on),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def contact_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    contact = core.get_specific_for_user(request, record_id, Contact, write=True)
+
+    def make_form(data: Any, *, initial: dict[str, Any]) -> EditContactForm:
+        return EditContactForm(data, initial=initial, answered_on=contact.answered_on)
+
+    initial = {
+        "occurred_on": contact.occurred_on,
+        "counterpart_note": contact.counterpart_note,
+        "summary": contact.summary,
+        "version": contact.version,
+    }
+    return versioned_edit(
+        request,
+        contact,
+        make_form,
+        initial=initial,
+        template="contact/contact_edit.html",
+        context={"process": contact.process},
+        saved=_("Your changes are saved. The earlier version is kept."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    contact = core.get_specific_for_user(request, record_id, Contact, act=True)
+    form = AnsweredForm(posted(request), attempted=contact.occurred_on)
+
+    def save(data: dict[str, Any]) -> Contact:
+        services.mark_answered(contact, by=core.request_user(request), **data)
+        return contact
+
+    return form_page(
+        request,
+        form,
+        "contact/answered_form.html",
+        record_context(request, contact, contact=contact),
+        save=save,
+        saved=_("Noted: he answered."),
+        field="answered_on",
+    )
+
+
+# Meetings ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def meeting_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
+    group, _membership = core.get_group_for_user(request, group_id)
+    form = MeetingForm(posted(request), people=access.people_of(group))
+
+    def save(data: dict[str, Any]) -> Meeting:
+        return services.plan_meeting(author=core.request_user(request), group=group, **data)
+
+    return form_page(
+        request,
+        form,
+        "contact/meeting_form.html",
+        {"group": group, "process": group.process},
+        save=save,
+        saved=_("The meeting is saved. Only your group can read it until you share it."),
+        field="outcome",
+    )
+
+
+@require_GET
+@core.member_required
+def meeting_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    meeting = core.get_specific_for_user(request, record_id, Meeting)
+    user = core.request_user(request)
+    demands = access.demands_to_act_on(user, meeting.process)
+    core.open_keys(demands)
+    return render(
+        request,
+        "contact/meeting_detail.html",
+        record_context(
+            request,
+            meeting,
+            meeting=meeting,
+            attendees=list(meeting.attendees.all()),
+            outcome_form=OutcomeForm(
+                initial={"preparation": meeting.preparation}, internal=meeting.internal
+            ),
+            attendees_form=AttendeesForm(
+                initial={"attendees": list(meeting.attendees.all())},
+                people=access.people_of(meeting.author_group),
+            ),
+            step_form=FollowUpStepForm(demands=demands) if demands else None,
+            past=meeting.occurred_on <= timezone.localdate(),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def meeting_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    meeting = core.get_specific_for_user(request, record_id, Meeting, write=True)
+    scheduled = meeting.outcome == Meeting.Outcome.SCHEDULED
+
+    def make_form(data: Any, *, initial: dict[str, Any]) -> EditMeetingForm:
+        return EditMeetingForm(data, initial=initial, scheduled=scheduled)
+
+    initial = {name: getattr(meeting, name) for name in Meeting.CONTENT_FIELDS}
+    return versioned_edit(
+        request,
+        meeting,
+        make_form,
+        initial={**initial, "version": meeting.version},
+        template="contact/meeting_edit.html",
+        context={"process": meeting.process},
+        saved=_("Your changes are saved. The earlier version is kept."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def meeting_outcome(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
+    form = OutcomeForm(
+        posted(request), initial={"preparation": meeting.preparation}, internal=meeting.internal
+    )
+
+    def save(data: dict[str, Any]) -> Meeting:
+        services.record_outcome(
+            meeting,
+            by=core.request_user(request),
+            outcome=data["outcome"],
+            preparation=data.get("preparation", meeting.preparation),
+            minutes=data["minutes"],
+            follow_ups=data["follow_ups"],
+        )
+        return meeting
+
+    return form_page(
+        request,
+        form,
+        "contact/outcome_form.html",
+        record_context(request, meeting, meeting=meeting),
+        save=save,
+        saved=_("What happened is recorded."),
+        field="outcome",
+    )
+
+
+@require_POST
+@core.member_required
+def meeting_attendees(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
+    form = AttendeesForm(request.POST, people=access.people_of(meeting.author_group))
+    if form.is_valid():
+        services.set_attendees(
+            meeting, by=core.request_user(request), attendees=form.cleaned_data["attendees"]
+        )
+        messages.success(request, _("Saved: who goes from your group."))
+    else:
+        messages.error(request, _("Please choose people from the group."))
+    return redirect(meeting)
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def meeting_step(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    """An agreed follow-up becomes a step towards a demand."""
+    meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
+    user = core.request_user(request)
+    demands = access.demands_to_act_on(user, meeting.process)
+    core.open_keys(demands)
+    form = FollowUpStepForm(posted(request), demands=demands)
+
+    def save(data: dict[str, Any]) -> Any:
+        demand = data["demand"]
+        group = core.acting_groups(user, meeting)[0]
+        return commitments.add_step(
+            demand,
+            author=user,
+            group=group,
+            description=data["description"],
+            due_on=data["due_on"],
+        )
+
+    return form_page(
+        request,
+        form,
+        "contact/step_form.html",
+        record_context(request, meeting, meeting=meeting, demands=demands),
+        save=save,
+        saved=_("The step is saved with the demand."),
+        field="due_on",
+    )
+
+
+# Reports -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def report_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
+    group, _membership = core.get_group_for_user(request, group_id)
+    others = core.groups_of(group.process).exclude(pk=group.pk)
+    today = timezone.localdate()
+    last = access.reports_of(core.request_user(request), group.process).first()
+    initial = {
+        "period_from": last.period_to if last else group.process.started_on,
+        "period_to": today,
+        "share_with": services.default_report_readers(others),
+    }
+    form = ReportForm(posted(request), initial=initial, groups=others)
+
+    def save(data: dict[str, Any]) -> Report:
+        return services.write_report(
+            author=core.request_user(request),
+            group=group,
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            text=data["text"],
+            audience=data["share_with"],
+        )
+
+    return form_page(
+        request,
+        form,
+        "contact/report_form.html",
+        {"group": group, "process": group.process},
+        save=save,
+        saved=_("The report is saved for the groups you chose."),
+    )
+
+
+@require_GET
+@core.member_required
+def report_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    report = core.get_specific_for_user(request, record_id, Report)
+    return render(
+        request, "contact/report_detail.html", record_context(request, report, report=report)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@core.member_required
+def report_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    report = core.get_specific_for_user(request, record_id, Report, write=True)
+    initial = {name: getattr(report, name) for name in Report.CONTENT_FIELDS}
+    return versioned_edit(
+        request,
+        report,
+        EditReportForm,
+        initial={**initial, "version": report.version},
+        template="contact/report_edit.html",
+        context={"process": report.process},
+        saved=_("Your changes are saved. The earlier version is kept."),
+    )
