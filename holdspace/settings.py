@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "holdspace.vault",
     "holdspace.processes",
     "holdspace.commitments",
+    "holdspace.contact",
+    "holdspace.watch",
     "holdspace.demo",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -328,3 +330,31 @@ LOGGING: dict[str, Any] = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# E-mail: only content-free reminders ever go out (S35). Without an SMTP
+# host, the embedded default writes them as files into <data dir>/outbox
+# instead; production then sends none.
+SMTP_HOST = env.optional_string("HOLDSPACE_SMTP_HOST")
+DEFAULT_FROM_EMAIL = env.string("HOLDSPACE_EMAIL_FROM", "holdspace@localhost")
+EMAIL_PORT = env.integer("HOLDSPACE_SMTP_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.string("HOLDSPACE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env.optional_secret("HOLDSPACE_SMTP_PASSWORD")
+_SMTP_SECURITY = env.choice("HOLDSPACE_SMTP_SECURITY", "starttls", ("starttls", "tls", "none"))
+EMAIL_USE_TLS = _SMTP_SECURITY == "starttls"
+EMAIL_USE_SSL = _SMTP_SECURITY == "tls"
+EMAIL_TIMEOUT = 20
+if SMTP_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = SMTP_HOST
+elif TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+EMAIL_ENABLED = bool(SMTP_HOST) or not PRODUCTION
+
+# The embedded server runs the watchdog's tick itself every this many
+# seconds (0: never; use `holdspace tick` from cron or a timer instead).
+TICK_SECONDS = env.integer(
+    "HOLDSPACE_TICK_SECONDS", 0 if PRODUCTION else 900, minimum=0, maximum=86_400
+)

@@ -173,6 +173,13 @@ def secret(
     return read_secret_file(name, generate_into)
 
 
+def optional_secret(name: str, environ: Mapping[str, str] | None = None) -> str:
+    """A secret from NAME or NAME_FILE, or "" when neither is set."""
+    if _raw(name, environ) is None and _raw(f"{name}_FILE", environ) is None:
+        return ""
+    return secret(name, generate_into=None, environ=environ)
+
+
 def read_secret_file(name: str, file: Path) -> str:
     try:
         value = file.read_text(encoding="utf-8").strip()

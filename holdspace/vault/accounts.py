@@ -37,15 +37,20 @@ def _ad(user: User, purpose: str, generation: int) -> bytes:
     return f"account|{user.pk}|{purpose}|{generation}".encode()
 
 
+def _wrap_for_password(user: User, private: bytes, password: str, generation: int) -> bytes:
+    """The private key under a key derived from the password (at today's cost)."""
+    return crypto.wrap_with_password(
+        private, password, instance_key(), kdf_params(), _ad(user, "password", generation)
+    )
+
+
 def create_keys(user: User, password: str) -> bytes:
     """A new key pair for a new account; returns the private key."""
     public, private = crypto.new_keypair()
     AccountKey.objects.create(
         user=user,
         public_key=public,
-        by_password=crypto.wrap_with_password(
-            private, password, instance_key(), kdf_params(), _ad(user, "password", 1)
-        ),
+        by_password=_wrap_for_password(user, private, password, 1),
     )
     return private
 
@@ -66,22 +71,14 @@ def unlock_with_password(user: User, password: str) -> bytes:
     blob = bytes(keys.by_password)
     private = crypto.unwrap_with_password(blob, password, instance_key(), ad)
     if not crypto.password_params(blob).at_least(kdf_params()):
-        keys.by_password = crypto.wrap_with_password(
-            private, password, instance_key(), kdf_params(), ad
-        )
+        keys.by_password = _wrap_for_password(user, private, password, keys.generation)
         keys.save(update_fields=["by_password"])
     return private
 
 
 def change_password(user: User, private: bytes, new_password: str) -> None:
     keys = AccountKey.objects.get(user=user)
-    keys.by_password = crypto.wrap_with_password(
-        private,
-        new_password,
-        instance_key(),
-        kdf_params(),
-        _ad(user, "password", keys.generation),
-    )
+    keys.by_password = _wrap_for_password(user, private, new_password, keys.generation)
     keys.save(update_fields=["by_password"])
 
 
@@ -166,13 +163,7 @@ def replace_keys(user: User, new_password: str) -> bytes:
         keys.public_key = public
         keys.by_recovery = None
         keys.recovery_confirmed_at = None
-        keys.by_password = crypto.wrap_with_password(
-            private,
-            new_password,
-            instance_key(),
-            kdf_params(),
-            _ad(user, "password", keys.generation),
-        )
+        keys.by_password = _wrap_for_password(user, private, new_password, keys.generation)
         keys.save()
         Grant.objects.filter(user=user).delete()
         keys_replaced.send(sender=AccountKey, user=user)

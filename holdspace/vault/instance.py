@@ -78,3 +78,21 @@ def problem() -> str | None:
             "keys. Restore the file from your backup (HOLDSPACE_INSTANCE_KEY_FILE names it)."
         )
     return None
+
+
+def _server_key(purpose: str) -> bytes:
+    return crypto.secret_kek(purpose.encode(), instance_key(), b"hs-server-kek")
+
+
+def seal(purpose: str, plaintext: str, ad: str) -> bytes:
+    """Encrypt a short text that the server itself must read while nobody is
+    logged in (a reminder address), under a key derived from the instance key
+    for ``purpose``. A database copy without the instance key opens none of it;
+    the running server opens all of it — use only where that is the point."""
+    return crypto.seal_data(_server_key(purpose), plaintext.encode(), ad.encode())
+
+
+def unseal(purpose: str, blob: bytes, ad: str) -> str:
+    """The text :func:`seal` sealed; raises crypto.CryptoError if the blob was
+    changed, moved to another row (``ad``) or sealed for another purpose."""
+    return crypto.open_data(_server_key(purpose), blob, ad.encode()).decode()

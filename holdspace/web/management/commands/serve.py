@@ -20,14 +20,23 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return application
 
 
+def _start_ticking(_server: Any) -> None:
+    # In the master process, not in the workers: one tick however many workers.
+    from holdspace.watch.tick import start_in_background
+
+    start_in_background(settings.TICK_SECONDS)
+
+
 def gunicorn_options() -> dict[str, Any]:
+    hooks = {"when_ready": _start_ticking} if settings.TICK_SECONDS else {}
     return {
+        **hooks,
         "bind": f"{settings.SERVE_BIND}:{settings.SERVE_PORT}",
         "workers": settings.SERVE_WORKERS,
         "worker_class": "gthread",
         "threads": 4,
         "timeout": 60,
-        "graceful_timeout": 20,
+        "graceful_timeout": 10,
         # Recycle workers now and then, so memory stays bounded.
         "max_requests": 2000,
         "max_requests_jitter": 200,

@@ -1,0 +1,67 @@
+"""Forms for the watchdog's settings, reminders and calendar feeds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from holdspace.processes.forms import VersionedForm
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+DAYS_MESSAGE = _("Please give a number of days from 1 to 3650.")
+
+
+def _days(label: _StrPromise, help_text: _StrPromise) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        min_value=1,
+        max_value=3650,
+        error_messages={
+            "min_value": DAYS_MESSAGE,
+            "max_value": DAYS_MESSAGE,
+            "invalid": DAYS_MESSAGE,
+        },
+    )
+
+
+class CadenceForm(VersionedForm):
+    contact_days = _days(
+        _("Contact with him at least every … days"),
+        _("Groups in such processes often agree on every three months (90 days)."),
+    )
+    no_answer_days = _days(
+        _("Say so when he has not answered for … days"),
+        _("Counted from your first attempt since his last answer."),
+    )
+    report_days = _days(
+        _("Report to supervision every … days"),
+        _("Every three months (90 days) is common."),
+    )
+
+
+class ReminderForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("Send me reminders by e-mail"),
+        required=False,
+        help_text=_(
+            "At most one short e-mail when something new needs your attention. It never "
+            "says what, nor in which process: you log in to see it."
+        ),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        max_length=254,
+        help_text=_("Stored encrypted; only used for these reminders."),
+    )
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("enabled") and not cleaned.get("email"):
+            self.add_error("email", _("Please give the address the reminders should go to."))
+        return cleaned
