@@ -50,6 +50,22 @@ def median_seconds(action: Callable[[], Any], repeat: int) -> float:
     return statistics.median(timings)
 
 
+def paired_medians(
+    first: Callable[[], Any], second: Callable[[], Any], repeat: int
+) -> tuple[float, float]:
+    """Medians of two actions timed in turn, so that drift during the run
+    (caches, CPU frequency, a neighbour's load) weighs on both alike."""
+    first()
+    second()
+    timings: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for action, times in ((first, timings[0]), (second, timings[1])):
+            start = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - start)
+    return statistics.median(timings[0]), statistics.median(timings[1])
+
+
 _BARE: dict[str, bytes] = {}
 
 
@@ -122,8 +138,7 @@ def login_timing(repeat: int) -> list[Result]:
         def attempt(username: str) -> Callable[[], Any]:
             return lambda: client.post("/login/", {"username": username, "password": "wrong!"})
 
-        known = median_seconds(attempt("bench-known"), repeat)
-        unknown = median_seconds(attempt("bench-nobody"), repeat)
+        known, unknown = paired_medians(attempt("bench-known"), attempt("bench-nobody"), repeat)
     slower, faster = max(known, unknown), min(known, unknown)
     return [
         Result(
