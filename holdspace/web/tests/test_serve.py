@@ -31,13 +31,17 @@ def test_prepare_then_serve_shows_the_login_page(tmp_path: Path) -> None:
     again = run_holdspace(["prepare"], env)
     assert again.returncode == 0 and "Demo created" not in again.stdout
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "holdspace.cli", "serve"],
-        env={"PATH": os.environ["PATH"], **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # The server's output goes to a file: a pipe nobody reads could fill up
+    # and block the server.
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "holdspace.cli", "serve"],
+            env={"PATH": os.environ["PATH"], **env},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         page = b""
         for _ in range(100):
@@ -51,5 +55,11 @@ def test_prepare_then_serve_shows_the_login_page(tmp_path: Path) -> None:
         assert b"<h1>Log in</h1>" in page
         assert b"This is a demonstration" in page
     finally:
+        # As Ctrl+C or systemd would: the whole process group is told to stop.
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=45)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+            raise AssertionError("the server did not stop:\n" + log.read_text()) from None
