@@ -10,8 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from holdspace.processes import services
 from holdspace.processes.models import Record
-from holdspace.testing import World, bulk_notes, client_for
+from holdspace.testing import BUILDERS, World, bulk_notes, client_for
+from holdspace.vault.keyring import using
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,23 @@ def test_the_query_count_does_not_grow_with_the_records(world: World) -> None:
     assert _queries(client, f"/p/{world.process.pk}/") == _queries(
         client, f"/p/{world.process.pk}/"
     )
+
+
+def test_the_query_count_does_not_grow_with_the_groups(world: World) -> None:
+    client = client_for(world, "support-coordinator")
+    url = f"/p/{world.process.pk}/timeline/"
+    before = _queries(client, url)
+    with using(BUILDERS[world.process.pk]):
+        for number in range(4):
+            services.add_group(
+                world.process,
+                by=world.personas["support-coordinator"],
+                kind="custom",
+                name=f"Extra group {number}",
+                purpose="",
+            )
+    assert b"Extra group 3" in client.get(url).content
+    assert _queries(client, url) == before
 
 
 def test_it_is_newest_first_and_paginated(world: World) -> None:

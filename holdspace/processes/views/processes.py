@@ -102,6 +102,7 @@ def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
     records = access.timeline_for(user, process, kind=kind, group_id=group_id)
     page = Paginator(records, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
     access.open_keys(page.object_list, process.data_key_id)
+    mine = access.group_ids_for(user, process.pk)
     return render(
         request,
         "processes/timeline.html",
@@ -113,9 +114,7 @@ def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "kinds": Record.Kind.choices,
             "kind": kind,
             "group_id": group_id,
-            "writable_groups": [
-                g for g in groups if g.pk in access.group_ids_for(user, process.pk)
-            ],
+            "writable_groups": [g for g in groups if g.pk in mine],
         },
     )
 
