@@ -24,13 +24,12 @@ MEETING_LENGTH = datetime.timedelta(hours=2)
 
 def _meetings(user: User) -> list[Meeting]:
     since = timezone.localdate() - datetime.timedelta(days=HISTORY_DAYS)
-    found: list[Meeting] = []
-    for process in access.processes_for(user):
-        visible = access.records_visible_to(user, process).values("pk")
-        found += Meeting.objects.filter(pk__in=visible, occurred_on__gte=since).exclude(
+    visible = access.records_visible_everywhere(user).values("pk")
+    return list(
+        Meeting.objects.filter(pk__in=visible, occurred_on__gte=since).exclude(
             outcome__in=(Meeting.Outcome.CANCELLED_BY_US, Meeting.Outcome.CANCELLED_BY_HIM)
         )
-    return found
+    )
 
 
 def feed_for(user: User) -> bytes:

@@ -101,3 +101,30 @@ def test_the_portal_account_sees_only_what_is_addressed_to_it(world: World) -> N
     assert list(visible) == [Record.objects.get(pk=note.pk)]
     assert not access.records_visible_to(world.personas["survivor"], world.process).exists()
     assert not access.records_visible_to(world.personas["outsider"], world.process).exists()
+
+
+def test_records_visible_everywhere_follows_the_rule_of_each_process(world: World) -> None:
+    """The one-query form used across processes (the calendar feed) lets
+    through exactly what the per-process rule lets through."""
+    from holdspace.processes import access
+    from holdspace.processes.models import Party
+    from holdspace.testing import add_member
+
+    member = world.personas["contact-member"]
+    add_member(BUILDERS[world.other_process.pk], world.other_groups["contact"], member, "member")
+    Party.objects.filter(process=world.other_process, role=Party.Role.HARMING).update(
+        account=member
+    )
+    addressed = world.other_notes["support"]
+    Record.objects.filter(pk=addressed.pk).update(to_harming_party=True)
+    for persona in world.personas.values():
+        everywhere = set(access.records_visible_everywhere(persona))
+        each = {
+            record
+            for process in access.processes_for(persona)
+            for record in access.records_visible_to(persona, process)
+        }
+        assert everywhere == each, persona.username
+    seen = set(access.records_visible_everywhere(member))
+    assert Record.objects.get(pk=addressed.pk) in seen
+    assert Record.objects.get(pk=world.other_notes["community"].pk) not in seen

@@ -15,6 +15,7 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from holdspace.commitments import services as commitments
@@ -22,8 +23,16 @@ from holdspace.commitments.models import Agreement
 from holdspace.contact import services as contact
 from holdspace.processes.models import Membership
 from holdspace.processes.services import change_audience
-from holdspace.testing import GROUP_KINDS, World, assert_refused, client_for, stored_bytes
-from holdspace.watch import rules
+from holdspace.testing import (
+    BUILDERS,
+    GROUP_KINDS,
+    World,
+    add_member,
+    assert_refused,
+    client_for,
+    stored_bytes,
+)
+from holdspace.watch import rules, services
 from holdspace.watch.models import Cadence, SentReminder
 
 pytestmark = pytest.mark.django_db
@@ -278,6 +287,22 @@ def test_the_calendar_feed_has_neutral_titles_and_can_be_revoked(world: World) -
     client.post("/account/calendar/", {"action": "revoke"})
     assert client_for(world, "anonymous").get(address).status_code == 404
     assert client_for(world, "anonymous").get("/calendar/not-a-token/").status_code == 404
+
+
+def test_the_calendar_feed_asks_the_same_number_of_queries_for_more_processes(
+    world: World,
+) -> None:
+    _every_kind(world)
+    member = world.personas["contact-member"]
+    address = services.new_calendar(member)
+    anonymous = client_for(world, "anonymous")
+    with CaptureQueriesContext(connection) as one:
+        assert anonymous.get(f"/calendar/{address}/").status_code == 200
+    add_member(BUILDERS[world.other_process.pk], world.other_groups["contact"], member, "member")
+    with CaptureQueriesContext(connection) as two:
+        feed = anonymous.get(f"/calendar/{address}/").content.decode()
+    assert feed.count("SUMMARY:Holdspace meeting") == 2
+    assert len(two.captured_queries) == len(one.captured_queries)
 
 
 # Settings ------------------------------------------------------------------------
