@@ -186,7 +186,7 @@ VAULT_KDF = (
 PASSWORD_HASHERS = [
     "holdspace.accounts.hashers.FastTestHasher"
     if PASSWORD_HASHING == "fast"  # noqa: S105
-    else "django.contrib.auth.hashers.Argon2PasswordHasher"
+    else "holdspace.accounts.hashers.GatedArgon2PasswordHasher"
 ]
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024

@@ -28,6 +28,8 @@ import nacl.public
 import nacl.utils
 from argon2.low_level import Type, hash_secret_raw
 
+from holdspace.lib.hardwork import one_at_a_time
+
 VERSION = 1
 KEY_BYTES = 32
 NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES  # 24
@@ -161,18 +163,19 @@ def open_sealed(private_key: bytes, blob: bytes, ad: bytes) -> bytes:
 
 
 def derive_key(secret: bytes, salt: bytes, params: KdfParams) -> bytes:
-    """Argon2id, 32 bytes."""
-    return bytes(
-        hash_secret_raw(
-            secret,
-            salt,
-            time_cost=params.time_cost,
-            memory_cost=params.memory_kib,
-            parallelism=params.parallelism,
-            hash_len=KEY_BYTES,
-            type=Type.ID,
+    """Argon2id, 32 bytes (behind the process's gate for memory-hard work)."""
+    with one_at_a_time():
+        return bytes(
+            hash_secret_raw(
+                secret,
+                salt,
+                time_cost=params.time_cost,
+                memory_cost=params.memory_kib,
+                parallelism=params.parallelism,
+                hash_len=KEY_BYTES,
+                type=Type.ID,
+            )
         )
-    )
 
 
 def _password_kek(password: str, salt: bytes, params: KdfParams, instance_key: bytes) -> bytes:

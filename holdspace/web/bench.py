@@ -127,7 +127,7 @@ def login_timing(repeat: int) -> list[Result]:
     from holdspace.testing import make_user
 
     with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"],
+        PASSWORD_HASHERS=["holdspace.accounts.hashers.GatedArgon2PasswordHasher"],
         AXES_ENABLED=False,
     ):
         user = make_user("bench-known")
