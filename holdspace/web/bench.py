@@ -10,21 +10,34 @@ Django stack (middleware, access core, templates).
 - timeline/encrypted vs bare: against a view returning the same bytes. Target ≤ 3.
 - log-in, unknown user vs wrong password for a known one, with real Argon2id
   (S24: no timing difference worth the name). Target within 10 %.
+- a gunicorn worker's peak resident memory while bursts of simultaneous
+  log-ins (real Argon2id) reach it. Target under 150 MB. Linux only.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
+import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from holdspace.accounts.hashers import GatedArgon2PasswordHasher
 from holdspace.web.policy import public
 
 
@@ -64,6 +77,18 @@ def paired_medians(
             action()
             times.append(time.perf_counter() - start)
     return statistics.median(timings[0]), statistics.median(timings[1])
+
+
+def report(results: list[Result], write: Callable[[str], Any]) -> bool:
+    """Write one line per result; True if every target was met."""
+    width = max((len(r.name) for r in results), default=0)
+    for result in results:
+        verdict = "ok" if result.ok else "MISSED"
+        write(
+            f"{result.name:<{width}}  {result.ratio:6.2f}  (target ≤ {result.target:.2f})  "
+            f"{verdict}  {result.detail}"
+        )
+    return all(result.ok for result in results)
 
 
 _BARE: dict[str, bytes] = {}
@@ -146,6 +171,123 @@ def login_timing(repeat: int) -> list[Result]:
             slower / faster,
             1.10,
             f"{unknown * 1000:.0f} ms vs {known * 1000:.0f} ms "
-            f"(Argon2id m={Argon2PasswordHasher.memory_cost} KiB)",
+            f"(Argon2id m={GatedArgon2PasswordHasher.memory_cost} KiB)",
+        )
+    ]
+
+
+# Worker memory ----------------------------------------------------------------
+
+WORKER_MEMORY_TARGET_MB = 150.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_page(url: str, attempts: int = 300) -> bytes:
+    """The page at ``url`` once the server answers (empty if it never does)."""
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+                return bytes(response.read())
+        except OSError:
+            time.sleep(0.1)
+    return b""
+
+
+def _failed_login(base: str, number: int) -> None:
+    """A log-in with a wrong password: the page, then the form posted back."""
+    with urllib.request.urlopen(f"{base}/login/", timeout=30) as response:  # noqa: S310
+        page = response.read().decode()
+        # The CSRF cookie is marked Secure, which urllib will not send over
+        # plain http on its own.
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None  # noqa: S101
+    form = {
+        "csrfmiddlewaretoken": token.group(1),
+        "username": f"bench-{number}",
+        "password": "not the password",
+    }
+    request = urllib.request.Request(  # noqa: S310
+        f"{base}/login/",
+        data=urllib.parse.urlencode(form).encode(),
+        headers={"Cookie": cookie, "Referer": f"{base}/login/"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        response.read()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (name) state ppid …"; the name may hold spaces.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _peak_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def worker_memory(burst: int, rounds: int) -> list[Result]:
+    """Serve with the real server and real Argon2id in a throw-away data
+    directory, send ``rounds`` bursts of ``burst`` simultaneous log-ins to a
+    single worker, and report the worker's peak resident memory."""
+    if not Path("/proc/self/status").exists():
+        return []  # peak memory is read from /proc (Linux)
+    with tempfile.TemporaryDirectory(prefix="holdspace-bench-") as data_dir:
+        port = free_port()
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOLDSPACE_DATA_DIR": data_dir,
+            "PORT": str(port),
+            "HOLDSPACE_WORKERS": "1",
+            "HOLDSPACE_TICK_SECONDS": "0",
+        }
+        command = [sys.executable, "-m", "holdspace.cli"]
+        subprocess.run([*command, "migrate", "-v0"], env=env, check=True)  # noqa: S603
+        server = subprocess.Popen(  # noqa: S603
+            [*command, "serve"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            if not wait_for_page(f"{base}/login/"):
+                raise RuntimeError("the server did not start")
+            started = time.perf_counter()
+            for round_ in range(rounds):
+                threads = [
+                    threading.Thread(target=_failed_login, args=(base, round_ * burst + number))
+                    for number in range(burst)
+                ]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+            elapsed = time.perf_counter() - started
+            peak = max(_peak_kib(worker) for worker in _children(server.pid)) / 1024
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+    return [
+        Result(
+            "worker: peak memory in MB",
+            peak,
+            WORKER_MEMORY_TARGET_MB,
+            f"{rounds} bursts of {burst} simultaneous log-ins in {elapsed:.1f} s",
         )
     ]

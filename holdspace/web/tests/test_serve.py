@@ -5,24 +5,16 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from holdspace.testing import run_holdspace
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from holdspace.web.bench import free_port, wait_for_page
 
 
 def test_prepare_then_serve_shows_the_login_page(tmp_path: Path) -> None:
-    env = {"HOLDSPACE_DATA_DIR": str(tmp_path / "data"), "PORT": str(_free_port())}
+    env = {"HOLDSPACE_DATA_DIR": str(tmp_path / "data"), "PORT": str(free_port())}
     prepared = run_holdspace(["prepare"], env)
     assert prepared.returncode == 0, prepared.stderr
     credentials = json.loads((tmp_path / "data" / "demo-credentials.json").read_text())
@@ -43,15 +35,7 @@ def test_prepare_then_serve_shows_the_login_page(tmp_path: Path) -> None:
             start_new_session=True,
         )
     try:
-        page = b""
-        for _ in range(100):
-            try:
-                url = f"http://127.0.0.1:{env['PORT']}/login/"
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    page = response.read()
-                break
-            except OSError:
-                time.sleep(0.1)
+        page = wait_for_page(f"http://127.0.0.1:{env['PORT']}/login/")
         assert b"<h1>Log in</h1>" in page
         assert b"This is a demonstration" in page
     finally:
