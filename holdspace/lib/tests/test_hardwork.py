@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from argon2.low_level import hash_secret_raw
 from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, make_password
 
 from holdspace.vault import crypto
@@ -49,7 +50,7 @@ def test_password_checks_and_key_derivations_never_overlap(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     overlap = _Overlap()
-    monkeypatch.setattr(crypto, "hash_secret_raw", overlap.wrap(crypto.hash_secret_raw))
+    monkeypatch.setattr(crypto, "hash_secret_raw", overlap.wrap(hash_secret_raw))
     monkeypatch.setattr(Argon2PasswordHasher, "encode", overlap.wrap(Argon2PasswordHasher.encode))
     monkeypatch.setattr(Argon2PasswordHasher, "verify", overlap.wrap(Argon2PasswordHasher.verify))
     params = crypto.KdfParams(time_cost=1, memory_kib=8, parallelism=1)
