@@ -63,6 +63,8 @@ ACTIONS: dict[str, Promise] = {
     "report.written": _("wrote a report"),
     "report.edited": _("edited a report"),
     "process.cadence_changed": _("changed how often contact and reports are due"),
+    # Retention (audit.purge_process)
+    "process.purged": _("removed who did what from this log (retention)"),
 }
 
 

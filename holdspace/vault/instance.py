@@ -80,6 +80,30 @@ def problem() -> str | None:
     return None
 
 
+def audit_key(*, may_create: bool) -> bytes:
+    """The key of the audit log's hash chain (S47), derived from the instance key.
+
+    It lives outside the database like the instance key, so whoever can write
+    to the database cannot recompute the chain after changing it. Pass
+    ``may_create=False`` while the log has entries: they were chained under the
+    existing key, so a missing key file is then an error even before any
+    account has keys, rather than a fresh key under which every entry looks
+    forged.
+
+    Raises InstanceKeyError (naming the file) if the key is missing or
+    unreadable. Invariant: one instance key gives one audit key, and no other
+    purpose derives the same bytes (its own BLAKE2b personalisation).
+    """
+    path = _path()
+    if not may_create and path not in _loaded and not path.exists():
+        raise InstanceKeyError(
+            f"The instance key file {path} is missing. The audit log is chained under it "
+            "and cannot be checked or extended without it. Restore the file from your "
+            "backup (HOLDSPACE_INSTANCE_KEY_FILE names it)."
+        )
+    return crypto.secret_kek(b"audit", instance_key(), b"hs-audit-key")
+
+
 def _server_key(purpose: str) -> bytes:
     return crypto.secret_kek(purpose.encode(), instance_key(), b"hs-server-kek")
 

@@ -403,6 +403,8 @@ def _verify_database() -> tuple[int | None, int]:
         count, problems = audit.verify()
     except DatabaseError as error:
         raise BackupError(f"The restored database cannot be read: {error}") from None
+    except instance.InstanceKeyError as error:
+        raise BackupError(f"The restored audit log cannot be checked: {error}") from None
     if problems:
         raise BackupError(
             f"The restored audit log fails its hash-chain check ({len(problems)} problem(s)): "
