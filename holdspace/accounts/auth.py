@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import logging
 import re
+import secrets
 import time
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, authenticate, login, logout
@@ -26,11 +27,16 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
 from django_otp.models import Device
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from holdspace.accounts.models import Session, User
+from holdspace.accounts import factors
+from holdspace.accounts.models import (
+    AuthenticatorDevice,
+    BackupCode,
+    BackupCodeDevice,
+    Session,
+    User,
+)
 from holdspace.audit import services as audit
 from holdspace.vault import accounts as vault_accounts
 from holdspace.vault import compartments as vault_compartments
@@ -124,8 +130,8 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
     )
 
 
-def confirmed_totp(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_totp(user: User) -> AuthenticatorDevice | None:
+    return AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
 
 
 def has_two_factor(user: User) -> bool:
@@ -146,9 +152,9 @@ def verify_code(user: User, code: str) -> tuple[Device | None, bool]:
     """
     code = normalize_code(code)
     if _TOTP_PATTERN.match(code):
-        model: type[Device] = TOTPDevice
+        model: type[Device] = AuthenticatorDevice
     elif _BACKUP_PATTERN.match(code):
-        model = StaticDevice
+        model = BackupCodeDevice
     else:
         return None, False
     with transaction.atomic():
@@ -163,20 +169,38 @@ def verify_code(user: User, code: str) -> tuple[Device | None, bool]:
     return None, False
 
 
-def enrolment_key(request: HttpRequest) -> str:
-    """The secret of the authenticator being set up, kept in the session until
+def enrolment_key(request: HttpRequest, user: User) -> str | None:
+    """The seed of the authenticator being set up, kept in the session until
     it is confirmed, so that reloading the page does not change the QR code
-    and looking at the page writes nothing to the database (S30)."""
-    key = request.session.get(ENROL_KEY)
-    if not isinstance(key, str):
+    and looking at the page writes nothing to the database (S30).
+
+    The session holds it only encrypted under this browser's key cookie, like
+    the private key (S48). None when the browser has no key cookie: the
+    person has to log in again.
+    """
+    key = vault_session.load_extra(request, user.pk, ENROL_KEY)
+    if key is None:
         key = random_hex(20)
-        request.session[ENROL_KEY] = key
+        if not vault_session.store_extra(request, user.pk, ENROL_KEY, key):
+            return None
     return key
 
 
-def enrolment_device(user: User, key: str) -> TOTPDevice:
+def enrolment_device(user: User, key: str) -> AuthenticatorDevice:
     """An unsaved device for the key being set up (for its secret and QR code)."""
-    return TOTPDevice(user=user, name="authenticator", key=key, confirmed=False)
+    return AuthenticatorDevice.with_key(user, key, confirmed=False)
+
+
+def _unconfirmed_device(user: User, key: str) -> AuthenticatorDevice:
+    """The stored, unconfirmed device for ``key`` (locked), made on first use."""
+    for device in AuthenticatorDevice.objects.select_for_update().filter(
+        user=user, confirmed=False
+    ):
+        if hmac.compare_digest(device.key, key):
+            return device
+    device = enrolment_device(user, key)
+    device.save()
+    return device
 
 
 def confirm_authenticator(request: HttpRequest, user: User, code: str) -> tuple[bool, bool]:
@@ -186,18 +210,18 @@ def confirm_authenticator(request: HttpRequest, user: User, code: str) -> tuple[
     throttled like at log-in. On success it replaces any earlier authenticator
     of the account and the key leaves the session.
     """
-    key = enrolment_key(request)
+    key = enrolment_key(request, user)
+    if key is None:
+        return False, False
     code = normalize_code(code)
     with transaction.atomic():
-        device, _created = TOTPDevice.objects.select_for_update().get_or_create(
-            user=user, key=key, defaults={"name": "authenticator", "confirmed": False}
-        )
+        device = _unconfirmed_device(user, key)
         allowed, _info = device.verify_is_allowed()
         if not allowed:
             return False, True
         if not (_TOTP_PATTERN.match(code) and device.verify_token(code)):
             return False, False
-        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        AuthenticatorDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         audit.log("account.two_factor_set_up", user=user, target=user)
@@ -205,32 +229,47 @@ def confirm_authenticator(request: HttpRequest, user: User, code: str) -> tuple[
     return True, False
 
 
+def random_backup_code() -> str:
+    """Eight base32 letters (40 random bits), as django-otp's static tokens."""
+    return base64.b32encode(secrets.token_bytes(5)).decode("ascii").lower()
+
+
 def new_backup_codes(user: User) -> list[str]:
-    """Replace the account's backup codes with fresh ones (shown once)."""
+    """Replace the account's backup codes with fresh ones (shown once; only
+    their digests are stored)."""
+    codes = [random_backup_code() for _ in range(BACKUP_CODE_COUNT)]
     with transaction.atomic():
-        StaticDevice.objects.filter(user=user).delete()
-        device = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
-        codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
-        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+        BackupCodeDevice.objects.filter(user=user).delete()
+        device = BackupCodeDevice.objects.create(user=user, name="backup codes", confirmed=True)
+        BackupCode.objects.bulk_create(
+            BackupCode(device=device, digest=factors.code_digest(user.pk, code)) for code in codes
+        )
         audit.log("account.backup_codes_created", user=user, target=user)
     return codes
 
 
 def backup_codes_left(user: User) -> int:
-    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+    return int(BackupCode.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+def remove_second_factors(user: User) -> None:
+    """Forget the account's authenticator and backup codes (a reset that
+    also resets two-factor): the next log-in sets them up again."""
+    AuthenticatorDevice.objects.filter(user=user).delete()
+    BackupCodeDevice.objects.filter(user=user).delete()
 
 
 def format_backup_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def totp_secret(device: TOTPDevice) -> str:
+def totp_secret(device: AuthenticatorDevice) -> str:
     """The secret as base32, for typing into an app or the demo credentials."""
     return base64.b32encode(binascii.unhexlify(device.key)).decode("ascii")
 
 
-def totp_uri(device: TOTPDevice) -> str:
-    return str(device.config_url)
+def totp_uri(device: AuthenticatorDevice) -> str:
+    return device.config_url
 
 
 def end_sessions(user: User, keep: str | None = None) -> int:
@@ -261,10 +300,14 @@ def recently_authenticated(request: HttpRequest) -> bool:
     return isinstance(at, int | float) and _now() - at <= settings.REAUTH_WINDOW.total_seconds()
 
 
-def pop_new_backup_codes(request: HttpRequest) -> list[str]:
-    codes: Any = request.session.pop(NEW_BACKUP_CODES, None)
-    return [str(code) for code in codes] if isinstance(codes, list) else []
+def pop_new_backup_codes(request: HttpRequest, user: User) -> list[str]:
+    """The backup codes made a moment ago, once (then they leave the session)."""
+    text = vault_session.load_extra(request, user.pk, NEW_BACKUP_CODES)
+    request.session.pop(NEW_BACKUP_CODES, None)
+    return text.split() if text else []
 
 
-def remember_new_backup_codes(request: HttpRequest, codes: list[str]) -> None:
-    request.session[NEW_BACKUP_CODES] = codes
+def remember_new_backup_codes(request: HttpRequest, user: User, codes: list[str]) -> None:
+    """Keep new backup codes until they are shown, encrypted under this
+    browser's key cookie like the private key (S48)."""
+    vault_session.store_extra(request, user.pk, NEW_BACKUP_CODES, " ".join(codes))

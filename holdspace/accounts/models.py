@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import logging
 import re
 import secrets
+import time
 import unicodedata
 import uuid
 from datetime import timedelta
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -18,6 +22,13 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+
+from holdspace.accounts import factors
+from holdspace.vault import crypto
+
+security_log = logging.getLogger("holdspace.security")
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 
@@ -176,3 +187,174 @@ class Session(AbstractBaseSession):
         from holdspace.accounts.sessions import SessionStore
 
         return SessionStore
+
+
+# Second factors (S22, S48) ----------------------------------------------------
+#
+# Holdspace's own django-otp devices, so that no second factor is stored in
+# the clear: django-otp's plugins keep the authenticator's seed as hex and
+# backup codes as plain text, in columns too short for a ciphertext. These
+# work with django-otp as its plugins do (``django_otp.login``,
+# ``user.is_verified()``, persistent ids "accounts.authenticatordevice/<id>").
+
+
+if TYPE_CHECKING:
+
+    class _Device(models.Model):
+        """What mypy needs to know of django-otp's (untyped) device models."""
+
+        user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+        name = models.CharField(max_length=64)
+        confirmed = models.BooleanField(default=True)
+        throttling_failure_timestamp = models.DateTimeField(null=True)
+        throttling_failure_count = models.PositiveIntegerField(default=0)
+        created_at = models.DateTimeField(null=True)
+        last_used_at = models.DateTimeField(null=True)
+        persistent_id: str
+        objects: ClassVar[models.Manager[Self]]
+
+        class Meta:
+            abstract = True
+
+        def verify_is_allowed(self) -> tuple[bool, dict[str, Any] | None]: ...
+        def throttle_reset(self, commit: bool = True) -> None: ...
+        def throttle_increment(self, commit: bool = True) -> None: ...
+        def set_last_used_timestamp(self, commit: bool = True) -> None: ...
+
+else:
+
+    class _Device(TimestampMixin, ThrottlingMixin, Device):
+        # No reverse accessors on User: devices are looked up from their side.
+        user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+        class Meta(Device.Meta):
+            abstract = True
+
+
+class AuthenticatorDevice(_Device):
+    """An authenticator app (TOTP, RFC 6238). Its seed is sealed under a key
+    from the instance key and bound to this row (see accounts.factors)."""
+
+    # Part of the seal's associated data: known before the row is saved.
+    binding = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sealed_key = models.BinaryField()
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last accepted code: a code works only once.
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta:
+        verbose_name = "authenticator app"
+
+    @classmethod
+    def with_key(cls, user: User, key: str, *, confirmed: bool) -> AuthenticatorDevice:
+        """An unsaved device for ``user`` with the seed ``key`` (hex)."""
+        device = cls(user=user, name="authenticator", confirmed=confirmed)
+        device.sealed_key = factors.seal_seed(user.pk, device.binding, key)
+        return device
+
+    @property
+    def key(self) -> str:
+        """The seed as hex. Raises crypto.CryptoError if the sealed seed was
+        changed or belongs to another row."""
+        return factors.open_seed(self.user_id, self.binding, bytes(self.sealed_key))
+
+    @property
+    def bin_key(self) -> bytes:
+        return bytes.fromhex(self.key)
+
+    def get_throttle_factor(self) -> int:
+        return int(settings.OTP_TOTP_THROTTLE_FACTOR)
+
+    def verify_token(self, token: Any) -> bool:
+        """Whether ``token`` is the code the app shows now (one step either
+        way allowed) and newer than the last one accepted; wrong codes slow
+        the next attempt down (django-otp's throttling)."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            number = None
+        try:
+            seed = self.bin_key
+        except crypto.CryptoError:
+            # A changed or moved seed opens nothing: the code is refused.
+            security_log.error("authenticator.seed_unreadable user=%s", self.user_id)
+            return False
+        verified = False
+        if number is not None:
+            totp = TOTP(seed, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = bool(totp.verify(number, self.tolerance, self.last_t + 1))
+            if verified:
+                self.last_t = totp.t()
+                self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save(update_fields=[*_THROTTLE_FIELDS, "last_used_at", "last_t", "drift"])
+        if not verified:
+            self.throttle_increment(commit=False)
+            self.save(update_fields=_THROTTLE_FIELDS)
+        return verified
+
+    @property
+    def config_url(self) -> str:
+        """The otpauth:// address an app reads from the QR code."""
+        label = str(self.user.get_username())
+        params = {
+            "secret": base64.b32encode(self.bin_key).decode("ascii"),
+            "algorithm": "SHA1",
+            "digits": self.digits,
+            "period": self.step,
+        }
+        issuer = str(settings.OTP_TOTP_ISSUER).replace(":", "")
+        if issuer:
+            label = f"{issuer}:{label}"
+            params["issuer"] = issuer
+        return f"otpauth://totp/{quote(label)}?{urlencode(params, quote_via=quote)}"
+
+
+class BackupCodeDevice(_Device):
+    """An account's backup codes. Each works once; only a keyed digest of
+    each is stored (see accounts.factors)."""
+
+    class Meta:
+        verbose_name = "backup codes"
+
+    def get_throttle_factor(self) -> int:
+        return int(settings.OTP_STATIC_THROTTLE_FACTOR)
+
+    def verify_token(self, token: Any) -> bool:
+        """Whether ``token`` is one of the codes; a matching code is used up.
+        Call inside a transaction holding this row locked (select_for_update)."""
+        allowed, _info = self.verify_is_allowed()
+        if not allowed:
+            return False
+        candidate = factors.code_digest(self.user_id, str(token))
+        stored = BackupCode.objects.filter(device=self).values_list("pk", "digest")
+        match = factors.find_digest(candidate, ((pk, bytes(digest)) for pk, digest in stored))
+        deleted = BackupCode.objects.filter(pk=match).delete()[0] if match is not None else 0
+        if deleted:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save(update_fields=[*_THROTTLE_FIELDS, "last_used_at"])
+            return True
+        self.throttle_increment(commit=False)
+        self.save(update_fields=_THROTTLE_FIELDS)
+        return False
+
+
+class BackupCode(models.Model):
+    device = models.ForeignKey(BackupCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"backup code {self.pk}"
+
+
+_THROTTLE_FIELDS = ["throttling_failure_timestamp", "throttling_failure_count"]

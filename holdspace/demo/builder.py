@@ -16,10 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
-from holdspace.accounts.models import User
+from holdspace.accounts.models import AuthenticatorDevice, User
 from holdspace.accounts.services import create_account
 from holdspace.vault import accounts as vault_accounts
 
@@ -134,9 +133,7 @@ def build() -> None:
             # Demo accounts skip the recovery-key step of a first log-in.
             vault_accounts.save_recovery_key(user, private, vault_accounts.new_recovery_key())
             private_keys[user.username] = private
-            TOTPDevice.objects.create(
-                user=user, name="authenticator", key=demo_totp_key(user.username), confirmed=True
-            )
+            AuthenticatorDevice.with_key(user, demo_totp_key(user.username), confirmed=True).save()
             auth.new_backup_codes(user)
             users[user.username] = user
         process_demo.build(users, private_keys)
@@ -154,7 +151,7 @@ def credentials() -> list[dict[str, Any]]:
                 f"The demo account {account.username!r} is missing or was created with "
                 "another secret key; start with an empty data directory."
             )
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             raise DemoError(f"The demo account {account.username!r} has no authenticator.")
         rows.append(
@@ -171,7 +168,7 @@ def credentials() -> list[dict[str, Any]]:
 
 def current_code(username: str) -> str:
     """The TOTP code a demo account's authenticator would show now."""
-    device = TOTPDevice.objects.filter(
+    device = AuthenticatorDevice.objects.filter(
         user__username=username, user__is_demo=True, confirmed=True
     ).first()
     if device is None:

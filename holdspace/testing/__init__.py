@@ -18,10 +18,10 @@ from typing import Any
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
-from holdspace.accounts.auth import AUTH_AT, REAUTH_AT, SEEN_AT
-from holdspace.accounts.models import User
+from holdspace.accounts.auth import AUTH_AT, ENROL_KEY, PENDING, REAUTH_AT, SEEN_AT
+from holdspace.accounts.models import AuthenticatorDevice, User
 from holdspace.accounts.services import create_account
 from holdspace.vault import accounts as vault_accounts
 from holdspace.vault import session as vault_session
@@ -42,7 +42,7 @@ def make_user(
     user, private = create_account(username, PASSWORD, **extra)
     PRIVATE_KEYS[user.pk] = private
     if two_factor:
-        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        AuthenticatorDevice.with_key(user, random_hex(20), confirmed=True).save()
     if recovery:
         RECOVERY_KEYS[user.pk] = vault_accounts.new_recovery_key()
         vault_accounts.save_recovery_key(user, private, RECOVERY_KEYS[user.pk])
@@ -55,15 +55,36 @@ def keyring_of(user: User) -> Keyring:
 
 
 def code_for(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def enrolment_key(client: Client) -> str:
+    """The seed (hex) of the authenticator app being set up in ``client``: it
+    waits in the session, encrypted under the browser's key cookie."""
+    from django.test import RequestFactory
+
+    session = client.session
+    pending = session.get(PENDING)
+    user_id = pending["user"] if isinstance(pending, dict) else session["_auth_user_id"]
+    request = RequestFactory().get("/")
+    request.session = session
+    request.COOKIES[vault_session.COOKIE] = client.cookies[vault_session.COOKIE].value
+    key = vault_session.load_extra(request, user_id, ENROL_KEY)
+    assert key is not None, "no authenticator is being set up in this browser"
+    return key
+
+
+def enrolment_code(client: Client) -> str:
+    """What the authenticator app being set up in ``client`` shows now."""
+    return f"{totp(bytes.fromhex(enrolment_key(client))):06d}"
 
 
 def sign_in(client: Client, user: User) -> None:
     """A fully signed-in session (password and second factor), without the forms."""
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     now = time.time()
     session[AUTH_AT] = session[SEEN_AT] = session[REAUTH_AT] = now

@@ -5,13 +5,11 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.test import Client
-from django_otp.oath import totp
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
-from holdspace.accounts.models import Session, User
-from holdspace.testing import PASSWORD, log_in_through_forms, sign_in
+from holdspace.accounts.models import AuthenticatorDevice, Session, User
+from holdspace.accounts.tests.helpers import shown_backup_codes, stored_backup_codes
+from holdspace.testing import PASSWORD, code_for, enrolment_code, log_in_through_forms, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -92,29 +90,28 @@ def test_new_backup_codes_replace_the_old_ones(signed_in: Client, user: User) ->
     old = auth.new_backup_codes(user)
     response = signed_in.post("/account/backup-codes/new/")
     assert response["Location"] == "/account/backup-codes/"
-    new = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
-    assert len(new) == auth.BACKUP_CODE_COUNT and not new & set(old)
-    page = signed_in.get("/account/backup-codes/")
-    assert all(auth.format_backup_code(code).encode() in page.content for code in new)
+    new = shown_backup_codes(signed_in.get("/account/backup-codes/").content)
+    assert len(set(new)) == auth.BACKUP_CODE_COUNT and not set(new) & set(old)
+    assert stored_backup_codes(user, new + old) == set(new)
 
 
 def test_moving_to_a_new_phone_keeps_the_old_one_until_confirmed(
     signed_in: Client, user: User
 ) -> None:
-    old = TOTPDevice.objects.get(user=user, confirmed=True)
+    old = AuthenticatorDevice.objects.get(user=user, confirmed=True)
     with time_machine.travel("2026-11-22 09:00:00", tick=False) as traveller:
         sign_in(signed_in, user)
         signed_in.get("/account/authenticator/")
-        key = signed_in.session[auth.ENROL_KEY]
         assert signed_in.post("/account/authenticator/", {"code": "000000"}).status_code == 200
-        assert TOTPDevice.objects.filter(pk=old.pk, confirmed=True).exists()
+        assert AuthenticatorDevice.objects.filter(pk=old.pk, confirmed=True).exists()
         traveller.shift(3)  # wrong codes slow the next attempt down a little
-        code = f"{totp(bytes.fromhex(key)):06d}"
+        code = enrolment_code(signed_in)
         response = signed_in.post("/account/authenticator/", {"code": code})
-    assert response["Location"] == "/account/"
-    assert list(TOTPDevice.objects.filter(user=user).values_list("key", "confirmed")) == [
-        (key, True)
-    ]
+        assert response["Location"] == "/account/"
+        new = AuthenticatorDevice.objects.get(user=user)
+        assert new.pk != old.pk and new.confirmed
+        traveller.shift(30)
+        assert auth.verify_code(user, code_for(user))[0] == new
 
 
 def test_log_out_everywhere_else(client: Client, user: User) -> None:

@@ -12,11 +12,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import translation
-from django_otp.oath import totp
 
-from holdspace.accounts import auth
 from holdspace.accounts.models import User
-from holdspace.testing import code_for, run_holdspace
+from holdspace.testing import code_for, enrolment_code, run_holdspace
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +76,7 @@ def test_an_invited_person_gets_in_and_back_in(capsys: pytest.CaptureFixture[str
         )
         assert response["Location"] == "/login/setup/"
         client.get("/login/setup/")
-        code = f"{totp(bytes.fromhex(client.session[auth.ENROL_KEY])):06d}"
+        code = enrolment_code(client)
         assert client.post("/login/setup/", {"code": code})["Location"] == "/account/backup-codes/"
         assert b"Your backup codes" in client.get("/account/backup-codes/").content
         # The recovery key comes next: shown once, confirmed by typing it.

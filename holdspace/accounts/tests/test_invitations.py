@@ -6,9 +6,15 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from holdspace.accounts.models import Invitation, Session, User
+from holdspace.accounts import auth
+from holdspace.accounts.models import (
+    AuthenticatorDevice,
+    BackupCodeDevice,
+    Invitation,
+    Session,
+    User,
+)
 from holdspace.testing import PASSWORD, make_user, normalised
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +135,7 @@ def test_a_reset_link_sets_a_new_password_and_ends_sessions(client: Client, user
     assert user.check_password(NEW_PASSWORD)
     assert not Session.objects.filter(user=user).exists()
     # Two-factor stays as it was: a reset link alone does not open the account.
-    assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    assert AuthenticatorDevice.objects.filter(user=user, confirmed=True).exists()
     again = client.post(
         f"/reset/{token}/", {"new_password": PASSWORD, "new_password_again": PASSWORD}
     )
@@ -139,13 +145,15 @@ def test_a_reset_link_sets_a_new_password_and_ends_sessions(client: Client, user
 
 
 def test_a_reset_link_can_also_reset_two_factor(client: Client, user: User) -> None:
+    auth.new_backup_codes(user)
     _invitation, token = Invitation.issue(
         Invitation.Kind.RESET, created_by=None, account=user, resets_two_factor=True
     )
     client.post(
         f"/reset/{token}/", {"new_password": NEW_PASSWORD, "new_password_again": NEW_PASSWORD}
     )
-    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not AuthenticatorDevice.objects.filter(user=user).exists()
+    assert not BackupCodeDevice.objects.filter(user=user).exists()
     response = client.post("/login/", {"username": "alice", "password": NEW_PASSWORD})
     assert response["Location"] == "/login/setup/"
 

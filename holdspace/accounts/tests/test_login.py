@@ -6,11 +6,9 @@ import pytest
 import time_machine
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
-from holdspace.accounts.models import Session, User
+from holdspace.accounts.models import AuthenticatorDevice, BackupCode, Session, User
 from holdspace.testing import PASSWORD, code_for, make_user, normalised
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +64,7 @@ def test_a_backup_code_works_only_once_S22(client: Client, user: User) -> None:
     # Typed with the dash and in capitals, as people copy them.
     typed = auth.format_backup_code(codes[0]).upper()
     assert client.post("/login/code/", {"code": typed})["Location"] == "/dashboard/"
-    assert StaticToken.objects.filter(device__user=user).count() == len(codes) - 1
+    assert BackupCode.objects.filter(device__user=user).count() == len(codes) - 1
     other = Client()
     other.post("/login/", {"username": "alice", "password": PASSWORD})
     assert other.post("/login/code/", {"code": codes[0]}).status_code == 200
@@ -77,7 +75,7 @@ def test_a_backup_code_does_not_count_as_a_wrong_totp_code(client: Client, user:
     codes = auth.new_backup_codes(user)
     client.post("/login/", {"username": "alice", "password": PASSWORD})
     client.post("/login/code/", {"code": codes[0]})
-    device = TOTPDevice.objects.get(user=user)
+    device = AuthenticatorDevice.objects.get(user=user)
     assert device.throttling_failure_count == 0
 
 

@@ -24,7 +24,13 @@ from holdspace.accounts.forms import (
     RecoveryConfirmForm,
 )
 from holdspace.accounts.models import Session, User
-from holdspace.accounts.views.login import after_login, enrol_error, group_secret, qr_svg
+from holdspace.accounts.views.login import (
+    after_login,
+    enrol_error,
+    group_secret,
+    qr_svg,
+    start_again,
+)
 from holdspace.audit import services as audit
 from holdspace.lib.http import posted, safe_next
 from holdspace.vault import accounts as vault_accounts
@@ -130,7 +136,8 @@ def change_password(request: HttpRequest) -> HttpResponse:
 @recent_password
 def regenerate_backup_codes(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        auth.remember_new_backup_codes(request, auth.new_backup_codes(_user(request)))
+        user = _user(request)
+        auth.remember_new_backup_codes(request, user, auth.new_backup_codes(user))
         return redirect("hs-backup-codes")
     return render(request, "accounts/backup_codes_confirm.html")
 
@@ -142,7 +149,10 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     """Move two-factor to a new phone: the old app keeps working until the new
     one is confirmed with a code."""
     user = _user(request)
-    device = auth.enrolment_device(user, auth.enrolment_key(request))
+    key = auth.enrolment_key(request, user)
+    if key is None:
+        return start_again(request)
+    device = auth.enrolment_device(user, key)
     form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
         ok, throttled = auth.confirm_authenticator(request, user, form.cleaned_data["code"])
@@ -166,8 +176,11 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
 @signed_in
 @recent_password
 def replace_authenticator_qr(request: HttpRequest) -> HttpResponse:
-    key = auth.enrolment_key(request)
-    return qr_svg(auth.totp_uri(auth.enrolment_device(_user(request), key)))
+    user = _user(request)
+    key = auth.enrolment_key(request, user)
+    if key is None:
+        return start_again(request)
+    return qr_svg(auth.totp_uri(auth.enrolment_device(user, key)))
 
 
 @require_POST

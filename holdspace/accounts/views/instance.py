@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
 from holdspace.accounts.forms import InviteForm, ResetForm
-from holdspace.accounts.models import Invitation, User
+from holdspace.accounts.models import AuthenticatorDevice, Invitation, User
 from holdspace.accounts.views.account import recent_password
 from holdspace.audit import services as audit
 from holdspace.lib.http import posted
@@ -48,7 +47,7 @@ def _link_page(
 def accounts(request: HttpRequest) -> HttpResponse:
     users = list(User.objects.all())
     with_two_factor = set(
-        TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
+        AuthenticatorDevice.objects.filter(confirmed=True).values_list("user_id", flat=True)
     )
     pending = Invitation.objects.usable().select_related("created_by")
     return render(

@@ -11,8 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from holdspace.accounts import auth
 from holdspace.accounts.forms import AcceptInvitationForm, RecoveryResetForm, SetPasswordForm
@@ -82,8 +80,7 @@ def reset_password(request: HttpRequest, token: str) -> HttpResponse:
             # new key pair, and members restore access to what was shared.
             vault_accounts.replace_keys(user, new_password)
             if invitation.resets_two_factor:
-                TOTPDevice.objects.filter(user=user).delete()
-                StaticDevice.objects.filter(user=user).delete()
+                auth.remove_second_factors(user)
             locked.update(used_at=timezone.now())
             auth.end_sessions(user)
             audit.log("account.password_reset", user=user, target=user)

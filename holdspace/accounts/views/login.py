@@ -134,12 +134,15 @@ def login_setup(request: HttpRequest, user: User) -> HttpResponse:
     """First log-in: nothing else is shown until an authenticator is set up."""
     if auth.has_two_factor(user):
         return redirect("hs-login-code")
-    device = auth.enrolment_device(user, auth.enrolment_key(request))
+    key = auth.enrolment_key(request, user)
+    if key is None:
+        return start_again(request)
+    device = auth.enrolment_device(user, key)
     form = EnrolForm(posted(request))
     if request.method == "POST" and form.is_valid():
         ok, throttled = auth.confirm_authenticator(request, user, form.cleaned_data["code"])
         if ok:
-            auth.remember_new_backup_codes(request, auth.new_backup_codes(user))
+            auth.remember_new_backup_codes(request, user, auth.new_backup_codes(user))
             auth.complete_login(request, user, auth.confirmed_totp(user))
             return redirect("hs-backup-codes")
         form.add_error("code", enrol_error(throttled))
@@ -153,6 +156,14 @@ def login_setup(request: HttpRequest, user: User) -> HttpResponse:
             "first_time": True,
         },
     )
+
+
+def start_again(request: HttpRequest) -> HttpResponse:
+    """The browser lost its key cookie (the session alone opens nothing, S7):
+    log in again from the start."""
+    logout(request)
+    messages.info(request, _("Please log in again."))
+    return redirect("hs-login")
 
 
 def enrol_error(throttled: bool) -> str:
@@ -177,14 +188,19 @@ def qr_svg(uri: str) -> HttpResponse:
 @require_GET
 @pending_login
 def login_setup_qr(request: HttpRequest, user: User) -> HttpResponse:
-    return qr_svg(auth.totp_uri(auth.enrolment_device(user, auth.enrolment_key(request))))
+    key = auth.enrolment_key(request, user)
+    if key is None:
+        return start_again(request)
+    return qr_svg(auth.totp_uri(auth.enrolment_device(user, key)))
 
 
 @require_GET
 @signed_in
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """The new backup codes, shown exactly once."""
-    codes = [auth.format_backup_code(code) for code in auth.pop_new_backup_codes(request)]
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (guaranteed by @signed_in)
+    codes = [auth.format_backup_code(code) for code in auth.pop_new_backup_codes(request, user)]
     # Then the recovery key, then back to where the log-in started (an invitation).
     return render(
         request, "accounts/backup_codes.html", {"codes": codes, "next": after_login(request)}

@@ -8,12 +8,11 @@ import re
 import pytest
 import time_machine
 from django.test import Client
-from django_otp.oath import totp
 
 from holdspace.accounts import auth
 from holdspace.accounts.models import Session, User
 from holdspace.processes.models import Event, GroupInvitation, Membership
-from holdspace.testing import World, database_snapshot, make_user, sign_in
+from holdspace.testing import World, database_snapshot, enrolment_code, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +83,7 @@ def test_a_new_account_is_made_with_a_group_link_then_joins(world: World) -> Non
         )
         assert response["Location"] == "/login/setup/"
         client.get("/login/setup/")
-        code = f"{totp(bytes.fromhex(client.session[auth.ENROL_KEY])):06d}"
+        code = enrolment_code(client)
         client.post("/login/setup/", {"code": code})
         # After the backup codes and the recovery key, the way leads back to
         # the invitation.
