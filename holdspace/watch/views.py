@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from holdspace.accounts.views.account import recent_password
 from holdspace.lib.http import posted
 from holdspace.processes import access
 from holdspace.processes.services import Refused
@@ -52,6 +53,7 @@ def cadence(request: HttpRequest, process_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
+@recent_password
 def reminders(request: HttpRequest) -> HttpResponse:
     user = access.request_user(request)
     enabled, email = services.reminder_email(user)
@@ -67,6 +69,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @signed_in
+@recent_password
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     """Create (or replace) and revoke the account's secret calendar address.
     The address is shown once, right after it is made."""
