@@ -43,14 +43,12 @@ urlpatterns = [
     ),
     path(
         "instance/accounts/<uuid:account_id>/deactivate/",
-        instance.set_active,
-        {"active": False},
+        instance.deactivate,
         name="hs-instance-deactivate",
     ),
     path(
         "instance/accounts/<uuid:account_id>/reactivate/",
-        instance.set_active,
-        {"active": True},
+        instance.reactivate,
         name="hs-instance-reactivate",
     ),
 ]

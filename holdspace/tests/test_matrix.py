@@ -75,7 +75,7 @@ MATRIX: dict[str, Entry] = {
     "hs-instance-invite": Entry(POST, "admin", None),
     "hs-instance-invitation-revoke": Entry(POST, "admin", "account_invitation"),
     "hs-instance-reset": Entry(BOTH, "admin", "account"),
-    "hs-instance-deactivate": Entry(POST, "admin", "account"),
+    "hs-instance-deactivate": Entry(BOTH, "admin", "account"),
     "hs-instance-reactivate": Entry(POST, "admin", "account"),
     # Processes
     "hs-dashboard": Entry(GET, "signed_in", None),

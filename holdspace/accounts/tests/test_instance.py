@@ -8,7 +8,17 @@ import pytest
 from django.test import Client
 
 from holdspace.accounts.models import Invitation, Session, User
-from holdspace.testing import PASSWORD, sign_in
+from holdspace.audit.models import Entry as AuditEntry
+from holdspace.processes.models import Event, Membership
+from holdspace.testing import (
+    PASSWORD,
+    World,
+    client_for,
+    database_snapshot,
+    log_in_through_forms,
+    sign_in,
+)
+from holdspace.vault.models import Grant
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +81,92 @@ def test_an_admin_cannot_deactivate_themselves(admin_client: Client, admin: User
 def test_a_missing_account_is_a_404(admin_client: Client) -> None:
     response = admin_client.get("/instance/accounts/00000000-0000-0000-0000-000000000000/reset/")
     assert response.status_code == 404
+
+
+# Deactivation: like removal from every group at once (S9, S10) ---------------
+
+
+def test_deactivating_first_explains_what_it_does(world: World) -> None:
+    admin = client_for(world, "admin")
+    member = world.personas["contact-member"]
+    page = admin.get(f"/instance/accounts/{member.pk}/deactivate/")
+    assert page.status_code == 200
+    assert b"can no longer log in" in page.content
+    assert b"each group has to invite them again" in page.content
+    assert b"The account is in 1 group now." in page.content
+    assert Membership.objects.current().filter(user=member).exists()
+
+
+def test_deactivating_removes_from_every_group_and_moves_the_keys_on_S9(world: World) -> None:
+    member = world.personas["contact-member"]
+    group = world.groups["contact"]
+    version = group.compartment.version
+    victim = client_for(world, "contact-member")
+    assert victim.get(f"/g/{group.pk}/").status_code == 200
+    response = client_for(world, "admin").post(f"/instance/accounts/{member.pk}/deactivate/")
+    assert response["Location"] == "/instance/"
+    member.refresh_from_db()
+    assert not member.is_active
+    membership = Membership.objects.get(pk=world.memberships["contact-member"].pk)
+    assert (membership.status, membership.end_reason) == ("ended", "removed")
+    assert not Grant.objects.filter(user=member).exists()
+    group.compartment.refresh_from_db()
+    assert group.compartment.version == version + 1
+    assert Event.objects.filter(code="member.removed", subject=member, author=None).exists()
+    assert AuditEntry.objects.filter(action="membership.removed", group_id=group.pk).exists()
+    assert AuditEntry.objects.filter(action="account.deactivated").exists()
+    assert not Session.objects.filter(user=member).exists()
+    assert victim.get("/dashboard/").status_code == 302
+    # The group goes on: its members read what was written before.
+    colleague = client_for(world, "contact-coordinator")
+    assert b"The body of contact note." in colleague.get(f"/r/{world.notes['contact'].pk}/").content
+
+
+def test_coming_back_means_being_invited_again(world: World) -> None:
+    member = world.personas["contact-member"]
+    admin = client_for(world, "admin")
+    admin.post(f"/instance/accounts/{member.pk}/deactivate/")
+    admin.post(f"/instance/accounts/{member.pk}/reactivate/")
+    member.refresh_from_db()
+    assert member.is_active
+    back = Client()
+    log_in_through_forms(back, member)
+    assert back.get("/dashboard/").status_code == 200
+    assert back.get(f"/g/{world.groups['contact'].pk}/").status_code == 404
+    assert back.get(f"/r/{world.notes['contact'].pk}/").status_code == 404
+    assert back.get(f"/p/{world.process.pk}/").status_code == 404
+
+
+def test_the_last_key_holder_of_a_group_is_not_deactivated_S10(world: World) -> None:
+    # In the other process, each group's coordinator alone holds its key.
+    holder = Membership.objects.get(group=world.other_groups["contact"]).user
+    admin = client_for(world, "admin")
+    page = admin.get(f"/instance/accounts/{holder.pk}/deactivate/")
+    assert b"nobody else holds the key yet" in page.content
+    assert b"Deactivate the account</button>" not in page.content
+    before = database_snapshot()
+    response = admin.post(f"/instance/accounts/{holder.pk}/deactivate/")
+    assert response.status_code == 200
+    assert b"The account was not deactivated" in response.content
+    assert b"unreadable for good" in response.content
+    assert database_snapshot() == before
+    holder.refresh_from_db()
+    assert holder.is_active
+
+
+def test_a_failure_half_way_leaves_everything_as_it_was_S39(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from holdspace.processes import services as process_services
+
+    member = world.personas["contact-member"]
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("injected")
+
+    monkeypatch.setattr(process_services, "_event", broken)
+    admin = Client(raise_request_exception=False)
+    sign_in(admin, world.personas["admin"])
+    before = database_snapshot()
+    assert admin.post(f"/instance/accounts/{member.pk}/deactivate/").status_code == 500
+    assert database_snapshot() == before

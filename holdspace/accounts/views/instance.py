@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from holdspace.accounts import auth
+from holdspace.accounts import services
 from holdspace.accounts.forms import InviteForm, ResetForm
 from holdspace.accounts.models import AuthenticatorDevice, Invitation, User
+from holdspace.accounts.signals import DeactivationRefused
 from holdspace.accounts.views.account import recent_password
 from holdspace.audit import services as audit
 from holdspace.lib.http import posted
@@ -111,26 +112,58 @@ def reset_account(request: HttpRequest, account_id: UUID) -> HttpResponse:
     return render(request, "accounts/instance/reset.html", {"account": account, "form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @instance_admin
 @recent_password
-def set_active(request: HttpRequest, account_id: UUID, active: bool) -> HttpResponse:
+def deactivate(request: HttpRequest, account_id: UUID) -> HttpResponse:
+    """Explain what deactivating does, then do it: like removing the person
+    from every group at once (see services.deactivate)."""
     account = _account(account_id)
     if account.pk == request.user.pk:
         messages.error(request, _("You cannot deactivate your own account."))
         return redirect("hs-instance-accounts")
-    with transaction.atomic():
-        account.is_active = active
-        account.save(update_fields=["is_active"])
-        if not active:
-            auth.end_sessions(account)
-        audit.log(
-            "account.reactivated" if active else "account.deactivated",
-            user=request.user,
-            target=account,
-        )
+    if not account.is_active:
+        return redirect("hs-instance-accounts")
+    refusal = None
+    if request.method == "POST":
+        try:
+            services.deactivate(account, by=_admin(request))
+        except DeactivationRefused as refused:
+            refusal = refused.message
+        else:
+            messages.success(
+                request,
+                _(
+                    "The account can no longer log in. It left all its groups; if the "
+                    "person comes back, the groups invite them again."
+                ),
+            )
+            return redirect("hs-instance-accounts")
+    return render(
+        request,
+        "accounts/instance/deactivate.html",
+        {"account": account, "holding": services.key_holding(account), "refusal": refusal},
+    )
+
+
+@require_POST
+@instance_admin
+@recent_password
+def reactivate(request: HttpRequest, account_id: UUID) -> HttpResponse:
+    account = _account(account_id)
+    if not account.is_active:
+        services.reactivate(account, by=_admin(request))
     messages.success(
         request,
-        _("The account can log in again.") if active else _("The account can no longer log in."),
+        _(
+            "The account can log in again. It is in no group: the groups it left "
+            "have to invite it again."
+        ),
     )
     return redirect("hs-instance-accounts")
+
+
+def _admin(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (guaranteed by @instance_admin)
+    return user
