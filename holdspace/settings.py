@@ -322,12 +322,32 @@ LOGGING: dict[str, Any] = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Secret-bearing addresses (invitation, reset and group links, calendar
+    # feeds) never reach a log line (S49): every handler redacts them, and so
+    # do the loggers that write request paths, before any handler sees them.
+    "filters": {"secret_paths": {"()": "holdspace.lib.logs.RedactSecretPaths"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Axes would log usernames; our own security log uses account ids.
         "axes": {"level": "ERROR"},
-        "django.server": {"level": "WARNING"},
+        # Django's own handlers (console in DEBUG, e-mails to ADMINS) are not
+        # content-free: everything goes through ours instead.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["secret_paths"]},
+        "django.security.csrf": {"filters": ["secret_paths"]},
+        "django.server": {
+            "level": "WARNING",
+            "handlers": [],
+            "propagate": True,
+            "filters": ["secret_paths"],
+        },
     },
 }
 

@@ -7,13 +7,22 @@ whether the request came from this very origin. We accept `same-origin`
 instead of the Origin/Referer comparison and refuse everything else; the
 CSRF token is checked in every case, and the cookies are SameSite=Strict.
 Requests without Sec-Fetch-Site (old browsers, scripts) get Django's checks.
+
+A refusal is logged as a content-free "denied" line with the view's name:
+never the path, which may carry a secret token (S49), nor the reason's
+details, which quote headers the client chose.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import re
+
+from django.http import HttpRequest, HttpResponseBase
+from django.middleware import csrf as django_csrf
 from django.middleware.csrf import CsrfViewMiddleware as DjangoCsrfViewMiddleware
 from django.middleware.csrf import RejectRequest
+
+from holdspace.web.policy import log_denied
 
 FETCH_SITE = "HTTP_SEC_FETCH_SITE"
 
@@ -36,4 +45,19 @@ class CsrfViewMiddleware(DjangoCsrfViewMiddleware):
         if site is None:
             super()._check_referer(request)  # type: ignore[misc]
         elif site != "same-origin":
-            raise RejectRequest(f"Sec-Fetch-Site is {site}")
+            raise RejectRequest("Sec-Fetch-Site is not same-origin")
+
+    def _reject(self, request: HttpRequest, reason: str) -> HttpResponseBase:
+        failure_view = django_csrf._get_failure_view()  # type: ignore[attr-defined]  # private
+        response: HttpResponseBase = failure_view(request, reason=reason)
+        log_denied(request, reason_code(reason))
+        # Django's request log would repeat the refusal with the path.
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django sets it too
+        return response
+
+
+def reason_code(reason: str) -> str:
+    """A short code for one of Django's CSRF reasons, without the parts that
+    quote the request ("Origin checking failed - https://… does not …")."""
+    head = reason.split(" - ", 1)[0]
+    return "csrf_" + re.sub(r"[^a-z]+", "_", head.lower()).strip("_")[:40]
