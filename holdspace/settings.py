@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "holdspace.web.middleware.PolicyMiddleware",
+    "holdspace.accounts.middleware.BusyMiddleware",
 ]
 
 ROOT_URLCONF = "holdspace.urls"
@@ -201,6 +202,16 @@ AUTH_PASSWORD_VALIDATORS = [
 BREACH_CHECK = env.boolean("HOLDSPACE_BREACH_CHECK", False)
 
 INVITATION_DAYS = env.integer("HOLDSPACE_INVITATION_DAYS", 7, minimum=1, maximum=60)
+# A flood of log-ins across many usernames (S50): after this many failed
+# log-ins within a minute from one network (an IPv4 address, an IPv6 /64),
+# further attempts from there wait, without any password being checked and
+# without locking any account. 0 turns the limit off.
+NETWORK_LOGIN_LIMIT = env.integer("HOLDSPACE_NETWORK_LOGIN_LIMIT", 20, minimum=0, maximum=10_000)
+# Password checks run one at a time per worker process (holdspace.lib.hardwork);
+# beyond this many waiting, or after waiting this long, a request is asked to
+# try again in a moment (503) instead of queueing without end.
+PASSWORD_QUEUE_LENGTH = env.integer("HOLDSPACE_PASSWORD_QUEUE_LENGTH", 8, minimum=0, maximum=1000)
+PASSWORD_QUEUE_SECONDS = env.integer("HOLDSPACE_PASSWORD_QUEUE_SECONDS", 5, minimum=1, maximum=120)
 # Sessions end after this long without a request, and after this long at all.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)

@@ -1,4 +1,5 @@
-"""Server-side session lifetime: 30 minutes idle, 12 hours in all (S25)."""
+"""Server-side session lifetime: 30 minutes idle, 12 hours in all (S25); a
+calm answer when password checks are queueing (S50)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from holdspace.accounts.auth import AUTH_AT, SEEN_AT
+from holdspace.lib import hardwork
 
 log = logging.getLogger("holdspace.security")
 
@@ -46,3 +49,24 @@ class SessionLifetimeMiddleware:
             return
         if now - seen_at > SEEN_RESOLUTION:
             request.session[SEEN_AT] = now
+
+
+class BusyMiddleware:
+    """Answers "try again in a moment" (503 with Retry-After) when the
+    process's password checks queue beyond their limit (lib.hardwork.Busy),
+    instead of letting requests wait without end. The view's transaction was
+    rolled back by then; no failed log-in is counted."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, hardwork.Busy):
+            return None
+        log.warning("hardwork.busy")
+        response = render(request, "accounts/busy.html", status=503)
+        response["Retry-After"] = str(hardwork.RETRY_AFTER)
+        return response

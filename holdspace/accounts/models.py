@@ -358,3 +358,24 @@ class BackupCode(models.Model):
 
 
 _THROTTLE_FIELDS = ["throttling_failure_timestamp", "throttling_failure_count"]
+
+
+class NetworkLoginFailures(models.Model):
+    """Failed log-ins from one network in one minute (S50; see accounts.throttle).
+
+    The network is stored only as a keyed digest, and rows older than the
+    previous minute are deleted as new ones come.
+    """
+
+    network = models.CharField(max_length=64)
+    minute = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["network", "minute"], name="one_count_per_minute")
+        ]
+        indexes = [models.Index(fields=["minute"])]
+
+    def __str__(self) -> str:
+        return f"failures in minute {self.minute}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from holdspace.accounts import auth
+from holdspace.accounts import auth, throttle
 from holdspace.accounts.forms import AcceptInvitationForm, RecoveryResetForm, SetPasswordForm
 from holdspace.accounts.models import Invitation, User
 from holdspace.accounts.services import create_account
@@ -93,6 +93,8 @@ def reset_password(request: HttpRequest, token: str) -> HttpResponse:
 @public
 def recover(request: HttpRequest) -> HttpResponse:
     """A forgotten password, with the recovery key: everything stays readable (S8)."""
+    if request.method == "POST" and (wait := throttle.wait_seconds(request)):
+        return login_views.network_busy(request, wait)
     form = RecoveryResetForm(posted(request))
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"]
@@ -103,6 +105,7 @@ def recover(request: HttpRequest) -> HttpResponse:
         private = _open_with_recovery(user, form.cleaned_data["recovery_key"])
         if user is None or private is None:
             user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            throttle.note_failure(request)
             form.add_error(None, _("The username or the recovery key is not right."))
         else:
             new_password = form.cleaned_data["new_password"]

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from holdspace.accounts import auth
+from holdspace.accounts import auth, throttle
 from holdspace.accounts.forms import CodeForm, EnrolForm, LoginForm
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
@@ -66,6 +66,8 @@ def after_login(request: HttpRequest, *, setup_done: bool = False) -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if is_fully_signed_in(request):
         return redirect("hs-dashboard")
+    if request.method == "POST" and (wait := throttle.wait_seconds(request)):
+        return network_busy(request, wait)
     form = LoginForm(posted(request))
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
@@ -82,6 +84,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             response = redirect("hs-login-code" if auth.has_two_factor(user) else "hs-login-setup")
             vault_session.store(request, response, user.pk, private)
             return response
+        throttle.note_failure(request)
         log.info("login.failed")
         form.add_error(None, _("The username or password is not right. Please try again."))
     return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
@@ -97,6 +100,15 @@ def locked_out(
     log.warning("login.locked_out")
     form = LoginForm()
     return render(request, "accounts/login.html", {"form": form, "locked": True}, status=429)
+
+
+def network_busy(request: HttpRequest, wait: int) -> HttpResponse:
+    """Too many failed log-ins from this network just now (S50): no password
+    is checked, no account is locked, and it passes by itself."""
+    log.warning("login.network_busy")
+    response = render(request, "accounts/network_busy.html", status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:

@@ -136,7 +136,7 @@ def console() -> Iterator[io.StringIO]:
         yield stream
     finally:
         for handler, old in zip(handlers, previous, strict=True):
-            handler.setStream(old)  # type: ignore[arg-type]
+            handler.setStream(old)
 
 
 def _record_texts(record: logging.LogRecord) -> list[str]:
