@@ -363,8 +363,8 @@ LOGGING: dict[str, Any] = {
 }
 
 # E-mail: only content-free reminders ever go out (S35). Without an SMTP
-# host, the embedded default writes them as files into <data dir>/outbox
-# instead; production then sends none.
+# host, the embedded default writes them as sealed files into
+# <data dir>/outbox instead; production then sends none.
 SMTP_HOST = env.optional_string("HOLDSPACE_SMTP_HOST")
 DEFAULT_FROM_EMAIL = env.string("HOLDSPACE_EMAIL_FROM", "holdspace@localhost")
 EMAIL_PORT = env.integer("HOLDSPACE_SMTP_PORT", 587, minimum=1, maximum=65535)
@@ -374,14 +374,15 @@ _SMTP_SECURITY = env.choice("HOLDSPACE_SMTP_SECURITY", "starttls", ("starttls", 
 EMAIL_USE_TLS = _SMTP_SECURITY == "starttls"
 EMAIL_USE_SSL = _SMTP_SECURITY == "tls"
 EMAIL_TIMEOUT = 20
+EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
 if SMTP_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = SMTP_HOST
 elif TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(DATA_DIR / "outbox")
+    # Sealed with the instance key: no plain address at rest (`holdspace outbox`).
+    EMAIL_BACKEND = "holdspace.accounts.outbox.SealedOutboxBackend"
 EMAIL_ENABLED = bool(SMTP_HOST) or not PRODUCTION
 
 # The embedded server runs the watchdog's tick itself every this many

@@ -3,6 +3,8 @@ without hashing a password for it and without locking any real person out."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 import time_machine
 from django.contrib.auth.hashers import Argon2PasswordHasher
@@ -20,7 +22,7 @@ LIMIT = 5
 
 
 @pytest.fixture(autouse=True)
-def small_limit() -> object:
+def small_limit() -> Iterator[None]:
     with override_settings(NETWORK_LOGIN_LIMIT=LIMIT):
         yield
 
