@@ -24,6 +24,7 @@ COMMANDS = {
     "backup": "write an encrypted backup of the database, keys and files",
     "restore": "restore an encrypted backup into an empty data directory",
     "bench": "measure how fast the timeline is with encryption on and off",
+    "outbox": "show the e-mails the embedded mode kept instead of sending them",
 }
 
 # `holdspace check` is the deploy check; Django's plain `check` stays
