@@ -385,7 +385,7 @@ def bulk_notes(group: Any, author: User, count: int, *, title: str = "Bulk note"
     from django.db import connection
 
     from holdspace.processes.models import Note, Record, RecordAudience
-    from holdspace.vault import crypto
+    from holdspace.vault import attest, crypto
     from holdspace.vault.fields import field_ad
     from holdspace.vault.keyring import wrap_ad
     from holdspace.vault.models import CompartmentVersion, DataKey, Wrap
@@ -397,8 +397,11 @@ def bulk_notes(group: Any, author: User, count: int, *, title: str = "Bulk note"
         ).public_key
     )
     start = datetime.date(2024, 1, 1)
-    keys = DataKey.objects.bulk_create(DataKey(process_id=group.process_id) for _ in range(count))
-    secrets_ = [crypto.random_bytes() for _ in keys]
+    secrets_ = [crypto.random_bytes() for _ in range(count)]
+    keys = [DataKey(process_id=group.process_id) for _ in secrets_]
+    for key, secret in zip(keys, secrets_, strict=True):
+        key.commitment = attest.data_key_commitment(key.pk, key.process_id, secret)
+    keys = DataKey.objects.bulk_create(keys)
     Wrap.objects.bulk_create(
         Wrap(
             data_key=key,

@@ -10,11 +10,12 @@ import struct
 import uuid
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from holdspace.accounts.models import User
-from holdspace.vault import crypto
+from holdspace.vault import attest, crypto
 from holdspace.vault.accounts import public_key
 from holdspace.vault.instance import instance_key
 from holdspace.vault.keyring import Keyring, KeyUnavailable, grant_ad
@@ -42,30 +43,48 @@ def create(
     """A new compartment with a fresh key pair, granted to ``holders``."""
     compartment = Compartment.objects.create(process_id=process_id, group_id=group_id, kind=kind)
     public, private = crypto.new_keypair()
-    CompartmentVersion.objects.create(compartment=compartment, version=1, public_key=public)
+    _new_version(compartment, 1, public)
     keyring.remember_compartment(compartment.pk, 1, private)
     for user in holders:
         grant(keyring, compartment, user)
     return compartment
 
 
-def _seal_grant(compartment: Compartment, version: int, user: User, secret: bytes) -> None:
-    Grant.objects.update_or_create(
+def _new_version(compartment: Compartment, version: int, public: bytes) -> CompartmentVersion:
+    """A compartment's public key at ``version``, attested by the instance key (S46)."""
+    return CompartmentVersion.objects.create(
         compartment=compartment,
         version=version,
-        user=user,
-        defaults={
-            "sealed": crypto.seal_to(
-                public_key(user), secret, grant_ad(compartment.pk, version, user.pk)
-            )
-        },
+        public_key=public,
+        attestation=attest.version_attestation(compartment, version, public),
+    )
+
+
+def _seal_grant(compartment: Compartment, version: int, user: User, secret: bytes) -> None:
+    """Seal a compartment secret to ``user``'s account key.
+
+    Raises KeyForgery (reported) if the instance key does not vouch for that
+    account key: nothing is then sealed to it (S46).
+    """
+    sealed = crypto.seal_to(
+        public_key(user, compartment=compartment),
+        secret,
+        grant_ad(compartment.pk, version, user.pk),
+    )
+    Grant.objects.update_or_create(
+        compartment=compartment, version=version, user=user, defaults={"sealed": sealed}
     )
 
 
 def grant(keyring: Keyring, compartment: Compartment, user: User) -> None:
     """Give ``user`` the compartment's current key (the keyring must hold it),
     and older versions whose records are still being re-wrapped, so that a new
-    member reads everything at once."""
+    member reads everything at once.
+
+    Raises KeyUnavailable if the keyring does not hold the current key (also
+    when the version or its grant is not attested), and KeyForgery if the
+    user's account key is not attested; nothing is sealed then.
+    """
     secret = keyring.compartment_secret(compartment.pk, compartment.version)
     if secret is None:
         raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
@@ -100,7 +119,9 @@ def revoke(keyring: Keyring, compartment: Compartment, user: User) -> RekeyJob:
     """Take the compartment away from ``user``: their grants go, a new key
     version starts for everyone else, and a job re-wraps older data keys.
 
-    Raises LastKeyHolder if nobody else would hold the key (S10).
+    Raises LastKeyHolder if nobody else would hold the key (S10), and
+    KeyForgery if a remaining holder's account key is not attested (S46): the
+    caller's transaction must then roll back, as nothing may be sealed to it.
     """
     compartment = Compartment.objects.select_for_update().get(pk=compartment.pk)
     remaining = list(holders(compartment).exclude(pk=user.pk))
@@ -113,9 +134,7 @@ def revoke(keyring: Keyring, compartment: Compartment, user: User) -> RekeyJob:
     public, private = crypto.new_keypair()
     compartment.version = old_version + 1
     compartment.save(update_fields=["version"])
-    CompartmentVersion.objects.create(
-        compartment=compartment, version=compartment.version, public_key=public
-    )
+    _new_version(compartment, compartment.version, public)
     keyring.remember_compartment(compartment.pk, compartment.version, private)
     for holder in remaining:
         _seal_grant(compartment, compartment.version, holder, private)
@@ -147,7 +166,12 @@ def open_for_job(job: RekeyJob) -> bytes:
 
 def complete_pending(keyring: Keyring) -> int:
     """What a key holder does for others when logging in: give waiting new
-    members their key, and hand old keys to waiting re-wrap jobs."""
+    members their key, and hand old keys to waiting re-wrap jobs.
+
+    Skips what it cannot do (a key it does not hold after all, a key version
+    or account key the instance key does not vouch for — reported), so that a
+    log-in never fails over someone else's keys.
+    """
     if keyring.user_id is None:
         return 0
     held = Grant.objects.filter(user_id=keyring.user_id, version=F("compartment__version"))
@@ -156,7 +180,11 @@ def complete_pending(keyring: Keyring) -> int:
     for pending in PendingGrant.objects.filter(
         compartment_id__in=compartments, reason=PendingGrant.Reason.JOINED
     ).select_related("user"):
-        grant(keyring, compartments[pending.compartment_id], pending.user)
+        try:
+            with transaction.atomic():
+                grant(keyring, compartments[pending.compartment_id], pending.user)
+        except (KeyUnavailable, attest.KeyForgery):
+            continue
         done += 1
     for job in RekeyJob.objects.filter(finished_at=None, old_secret=None):
         secret = keyring.compartment_secret(job.compartment_id, job.from_version)
@@ -207,7 +235,12 @@ def open_invitation(
     user: User | None,
 ) -> None:
     """Open the key a link carries into ``keyring``; with ``user``, it becomes
-    theirs (if a newer version exists since, they wait for a holder)."""
+    theirs (if a newer version exists since, they wait for a holder).
+
+    Only keys of attested versions are taken (S46). Raises CryptoError if the
+    link does not open the sealed key, and KeyForgery if ``user``'s account
+    key is not attested (nothing is sealed to it).
+    """
     kek = crypto.secret_kek(token.encode("utf-8"), instance_key(), b"hs-invite-kek")
     payload = crypto.open_data(kek, sealed, _invitation_ad(invitation_id, compartment.pk))
     size = 4 + crypto.KEY_BYTES
@@ -215,6 +248,8 @@ def open_invitation(
     for start in range(0, len(payload), size):
         (version,) = struct.unpack(">I", payload[start : start + 4])
         secret = payload[start + 4 : start + size]
+        if not _is_version_key(compartment, version, secret):
+            continue
         keyring.remember_compartment(compartment.pk, version, secret)
         versions.append(version)
         if user is not None:
@@ -224,6 +259,19 @@ def open_invitation(
     keyring.forget_grants()
     if compartment.version not in versions:
         wait_for_grant(compartment, user, PendingGrant.Reason.JOINED)
+
+
+def _is_version_key(compartment: Compartment, version: int, secret: bytes) -> bool:
+    """Whether ``secret`` is the private key of an attested version (a version
+    that fails its attestation is reported)."""
+    try:
+        public = attest.version_public_key(compartment, version)
+    except attest.KeyForgery:
+        return False
+    try:
+        return crypto.equal(crypto.public_key_of(secret), public)
+    except crypto.CryptoError:
+        return False
 
 
 def _escrow_kek() -> bytes:
@@ -242,7 +290,7 @@ def party_compartment(process_id: uuid.UUID, kind: str) -> Compartment:
         return existing
     compartment = Compartment.objects.create(process_id=process_id, kind=kind)
     public, private = crypto.new_keypair()
-    CompartmentVersion.objects.create(compartment=compartment, version=1, public_key=public)
+    _new_version(compartment, 1, public)
     compartment.escrow = crypto.seal_data(
         _escrow_kek(), private, f"escrow|{compartment.pk}|1".encode(), pad=False
     )

@@ -130,6 +130,14 @@ def digest(data: bytes, *, key: bytes = b"", person: bytes = b"") -> bytes:
     return bytes(state)
 
 
+def equal(first: bytes, second: bytes) -> bool:
+    """Compare two secrets or MACs in constant time (libsodium's sodium_memcmp).
+
+    Never raises; values of different lengths are simply unequal.
+    """
+    return len(first) == len(second) and bool(sodium.sodium_memcmp(first, second))
+
+
 def new_keypair() -> tuple[bytes, bytes]:
     """A fresh X25519 key pair as (public key, private key)."""
     private = nacl.public.PrivateKey.generate()
@@ -137,6 +145,10 @@ def new_keypair() -> tuple[bytes, bytes]:
 
 
 def public_key_of(private_key: bytes) -> bytes:
+    """The X25519 public key of a private key. Raises CryptoError unless
+    ``private_key`` is 32 bytes."""
+    if len(private_key) != KEY_BYTES:
+        raise CryptoError("not a private key")
     return bytes(nacl.public.PrivateKey(private_key).public_key)
 
 

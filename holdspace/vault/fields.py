@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.vault import crypto
+from holdspace.vault.attest import KeyForgery
 from holdspace.vault.keyring import KeyUnavailable, current
 
 log = logging.getLogger("holdspace.vault")
@@ -114,7 +115,8 @@ class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
             return keyring.opened[(ad, blob)]
         key = keyring.data_key(data_key_id)
         if key is None:
-            return UnreadableText(LOCKED)
+            # A key refused as not vouched for (S46) is damage, not a wait.
+            return UnreadableText(DAMAGED if keyring.refused(data_key_id) else LOCKED)
         try:
             text = crypto.open_data(key, blob, ad).decode("utf-8")
         except (crypto.CryptoError, UnicodeDecodeError):
@@ -125,10 +127,19 @@ class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
         return text
 
     def encrypt(self, instance: models.Model, text: str) -> bytes:
+        """The ciphertext of ``text`` for this field of ``instance``.
+
+        Raises KeyUnavailable if the request's keyring does not hold the data
+        key, and KeyForgery if the only key on offer was refused (S46): a text
+        is never encrypted under a key Holdspace did not make.
+        """
         if isinstance(text, UnreadableText):
             raise KeyUnavailable("an unreadable text cannot be saved back")
         data_key_id = data_key_id_of(instance, self.key_path)
-        key = current().data_key(data_key_id)
+        keyring = current()
+        key = keyring.data_key(data_key_id)
+        if key is None and keyring.refused(data_key_id):
+            raise KeyForgery(f"the key of {instance._meta.label_lower}.{self.name} was refused")
         if key is None or instance.pk is None:
             raise KeyUnavailable(f"no key to encrypt {instance._meta.label_lower}.{self.name}")
         return crypto.seal_data(

@@ -9,6 +9,13 @@
 - DataKey: the random key that encrypts one record's (or one process's, or
   one group's) texts; sealed to each compartment allowed to read them (Wrap).
 - RekeyJob: after someone leaves, re-wraps older data keys to the new version.
+- KeyAlarm: key material Holdspace refused because the instance key does not
+  vouch for it (S46), shown to the group's members until someone checks.
+
+Account keys and compartment versions carry an *attestation*, data keys a
+*commitment* (see ``vault/attest.py``): a MAC under a key derived from the
+instance key, which lives outside the database. Rows planted by someone who
+can only write to the database fail it and are never sealed to or used.
 """
 
 from __future__ import annotations
@@ -31,6 +38,9 @@ class AccountKey(models.Model):
     recovery_confirmed_at = models.DateTimeField(null=True, blank=True)
     # Grows when the account gets a new key pair (reset without recovery key).
     generation = models.PositiveIntegerField(default=1)
+    # The instance key vouches for (user, generation, public key): nothing is
+    # sealed to a public key without it (S46). Empty only before migrating.
+    attestation = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -78,6 +88,9 @@ class CompartmentVersion(models.Model):
     compartment = models.ForeignKey(Compartment, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
     public_key = models.BinaryField()
+    # The instance key vouches for (compartment, process, kind, group, version,
+    # public key): a version planted in the database fails it (S46).
+    attestation = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -140,6 +153,10 @@ class DataKey(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # For purging a process's keys with it (no foreign key: processes point here).
     process_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # A commitment to the key's bytes, vouched for by the instance key: a wrap
+    # that opens to another key is refused (S46). Keys made before it existed
+    # carry a "not committed yet" marker until a member first opens them.
+    commitment = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
@@ -185,3 +202,38 @@ class RekeyJob(models.Model):
 
     def __str__(self) -> str:
         return f"rekey {self.compartment_id} v{self.from_version}→v{self.to_version}"
+
+
+class KeyAlarm(models.Model):
+    """Key material Holdspace refused to use because the instance key does not
+    vouch for it (S46): one row per compartment and refused row, counted.
+
+    Holds ids only. Its members see a warning until an administrator has
+    checked the database and removed the row.
+    """
+
+    class What(models.TextChoices):
+        VERSION = "version", "a key version Holdspace did not make"
+        GRANT = "grant", "a grant that does not hold its version's key"
+        WRAP = "wrap", "a record key that does not match its commitment"
+        ACCOUNT = "account", "an account key Holdspace did not make"
+
+    compartment = models.ForeignKey(Compartment, on_delete=models.CASCADE, related_name="alarms")
+    what = models.CharField(max_length=16, choices=What.choices)
+    # The refused row, as in the audit log: model label and primary key.
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compartment", "what", "target_type", "target_id"],
+                name="one_alarm_per_refused_row",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"alarm {self.what} in {self.compartment_id}"
