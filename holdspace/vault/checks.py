@@ -1,11 +1,11 @@
-"""Deploy checks for the vault (S5, S12)."""
+"""Deploy checks for the vault (S5, S12, S46)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError
 
 from holdspace.vault import crypto
@@ -36,3 +36,26 @@ def check_instance_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMess
     except DatabaseError:
         return []  # no database yet: nothing to protect, nothing lost
     return [Error(found, id="holdspace.E021")] if found else []
+
+
+@register(Tags.security, deploy=True)
+def check_key_alarms(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Key material Holdspace refused (S46) waits for an administrator to look."""
+    from holdspace.vault.models import KeyAlarm
+
+    try:
+        alarms = KeyAlarm.objects.count()
+        groups = KeyAlarm.objects.values("compartment_id").distinct().count()
+    except DatabaseError:
+        return []  # no database yet
+    if not alarms:
+        return []
+    return [
+        Warning(
+            f"Holdspace refused {alarms} key row(s) in {groups} compartment(s) that the "
+            "instance key does not vouch for: someone may have written to the database.",
+            hint="The audit log's keys.forgery_refused entries and the table vault_keyalarm "
+            "name the rows. Check and remove them, then delete the alarm rows.",
+            id="holdspace.W022",
+        )
+    ]

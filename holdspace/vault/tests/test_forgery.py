@@ -30,6 +30,7 @@ from holdspace.testing import (
     PASSWORD,
     World,
     add_member,
+    assert_well_structured,
     client_for,
     keyring_of,
     log_in_through_forms,
@@ -37,7 +38,7 @@ from holdspace.testing import (
     run_holdspace,
 )
 from holdspace.vault import accounts as vault_accounts
-from holdspace.vault import alarms, attest, compartments, crypto, rekey
+from holdspace.vault import alarms, attest, checks, compartments, crypto, rekey
 from holdspace.vault.fields import field_ad
 from holdspace.vault.keyring import KeyUnavailable, grant_ad, using, wrap_ad
 from holdspace.vault.models import (
@@ -161,6 +162,7 @@ def test_a_planted_key_version_is_refused_and_the_group_warned_S46(world: World)
     assert REFUSED_PAGE in response.content
     assert b"instance administrator" in response.content
     assert b"typed-before-the-refusal" not in response.content
+    assert_well_structured("a refused write", response.content)
     # Nothing was written, least of all under the planted key.
     assert Note.objects.count() == notes_before
     assert not Wrap.objects.filter(compartment=compartment, version=forged.version).exists()
@@ -170,16 +172,28 @@ def test_a_planted_key_version_is_refused_and_the_group_warned_S46(world: World)
     assert entry.target_id == str(forged.pk)
     assert (entry.process_id, entry.group_id) == (world.process.pk, group.pk)
     # The group's members see a calm warning; others do not.
-    assert WARNING in client.get(f"/g/{group.pk}/").content
-    assert b"that it did not make for these groups of yours" in client.get("/dashboard/").content
+    group_page = client.get(f"/g/{group.pk}/").content
+    assert WARNING in group_page
+    assert_well_structured("a group page with a key alarm", group_page)
+    dashboard = client.get("/dashboard/").content
+    assert b"that it did not make for these groups of yours" in dashboard
+    assert f'href="/g/{group.pk}/"'.encode() in dashboard
+    assert_well_structured("an overview with a key alarm", dashboard)
     coordinator = client_for(world, "support-coordinator")
     assert WARNING in coordinator.get(f"/g/{group.pk}/").content
     assert b"did not make" not in client_for(world, "contact-member").get("/dashboard/").content
     other = world.groups["contact"]
     assert b"did not make" not in client_for(world, "contact-member").get(f"/g/{other.pk}/").content
+    # The administrator's check names the problem.
+    [warning] = checks.check_key_alarms()
+    assert warning.id == "holdspace.W022" and "keys.forgery_refused" in str(warning.hint)
     # What was written before still reads: the genuine version's grant is intact.
     note = world.notes["support"]
     assert b"The body of support note." in client.get(f"/r/{note.pk}/").content
+
+
+def test_without_alarms_the_check_is_quiet_S46(world: World) -> None:
+    assert checks.check_key_alarms() == []
 
 
 def test_a_planted_version_cannot_be_given_to_a_newcomer_S46(world: World) -> None:
