@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 ACTIONS: dict[str, Promise] = {
     "process.created": _("created the process"),
     "process.updated": _("changed the process settings"),
+    "process.paused": _("paused the process"),
+    "process.closed": _("closed the process"),
+    "process.resumed": _("made the process active again"),
+    "process.back_to_intake": _("set the process back to intake"),
+    "process.steering_changed": _("changed which groups steer the process"),
     "party.updated": _("changed a pseudonym"),
     "group.added": _("added a group"),
     "group.updated": _("changed a group's name or purpose"),

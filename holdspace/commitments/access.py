@@ -37,7 +37,7 @@ from holdspace.commitments.models import (
     WordingProposal,
 )
 from holdspace.processes import access
-from holdspace.processes.models import Group, Membership, Process, Record, Responsibility
+from holdspace.processes.models import Group, Process, Record, Responsibility
 
 M = TypeVar("M", bound=Record)
 
@@ -61,7 +61,7 @@ def survivor_side(process_id: Any) -> Group | None:
 
 def speaks_for_survivor(user: User, process_id: Any) -> bool:
     group = survivor_side(process_id)
-    return group is not None and Membership.objects.active().filter(group=group, user=user).exists()
+    return group is not None and access.active_memberships(user).filter(group=group).exists()
 
 
 def get_for_user(

@@ -74,7 +74,7 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "meetings": meetings,
             "reports": reports,
             "my_groups": [g for g in core.groups_of(process) if g.pk in mine],
-            "is_coordinator": bool(core.coordinated_group_ids(user, process)),
+            "steers": core.steers(user, process),
             "attention": attention.items_for(user, process),
         },
     )

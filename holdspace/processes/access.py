@@ -11,9 +11,14 @@ The rules:
   of interest in a contact group) grants nothing yet.
 - A group's page, members and invitations are for its members; managing the
   group is for its coordinators.
-- A record is readable by the active members of the groups in its audience,
-  and — when addressed to them — by the accounts linked to the person who
-  caused harm or to the survivor.
+- A record is readable by the active members of the groups in its audience.
+  An event about another record (a status change, a proposal, a breach) is
+  readable only while that record is too: narrowing a record's audience
+  takes its history away from the groups that lost it (S45).
+- Accounts linked to a party of a process (the person who caused harm, the
+  survivor) are no member of its groups here, whatever the database says,
+  and read nothing through these helpers — not even records addressed to
+  them, which only the party views show, field by field (S16, S44).
 - A record is editable by its author while they are still in the author's
   group, and by that group's coordinators.
 
@@ -33,6 +38,7 @@ from django.http import Http404, HttpRequest
 from holdspace.accounts.models import User
 from holdspace.audit.models import Entry
 from holdspace.processes.models import (
+    Event,
     Group,
     GroupInvitation,
     Membership,
@@ -71,8 +77,15 @@ def deny(request: HttpRequest, reason: str, object_id: Any) -> Http404:
 # Memberships and processes ------------------------------------------------
 
 
+def _not_a_party(user: User) -> Q:
+    """Memberships in processes where ``user`` is not linked to a party (S44)."""
+    return ~Q(group__process__parties__account=user)
+
+
 def active_memberships(user: User) -> QuerySet[Membership]:
-    return Membership.objects.active().filter(user=user)
+    """The account's active memberships, ignoring any in a process where it
+    is linked to a party: parties never act as members (S44)."""
+    return Membership.objects.active().filter(user=user).filter(_not_a_party(user))
 
 
 def group_ids_for(user: User, process_id: uuid.UUID | None = None) -> set[uuid.UUID]:
@@ -85,7 +98,7 @@ def group_ids_for(user: User, process_id: uuid.UUID | None = None) -> set[uuid.U
 def processes_for(user: User) -> QuerySet[Process]:
     """The processes in which the account is an active member of a group."""
     return Process.objects.filter(
-        Exists(Membership.objects.active().filter(user=user, group__process_id=OuterRef("pk")))
+        Exists(active_memberships(user).filter(group__process_id=OuterRef("pk")))
     )
 
 
@@ -94,6 +107,7 @@ def dashboard_memberships(user: User) -> QuerySet[Membership]:
     return (
         Membership.objects.current()
         .filter(user=user)
+        .filter(_not_a_party(user))
         .select_related("group", "group__process")
         .order_by("group__process__started_on", "group__created_at")
     )
@@ -124,6 +138,80 @@ def get_coordinated_process_for_user(request: HttpRequest, process_id: uuid.UUID
     process = get_process_for_user(request, process_id)
     if not coordinated_group_ids(request_user(request), process):
         raise deny(request, "not_process_coordinator", process_id)
+    return process
+
+
+# Who steers a process (S51) ------------------------------------------------
+
+# Carrying one of these tasks makes a group steer the process.
+STEERING_TASKS = (
+    Responsibility.Kind.SURVIVOR_SUPPORT,
+    Responsibility.Kind.DEMANDS,
+    Responsibility.Kind.CONTACT,
+)
+
+
+def steering_groups(process: Process) -> QuerySet[Group]:
+    """The groups whose coordinators steer the process: pause or close it,
+    rename it and its parties, change its cadences, move its tasks, and name
+    other groups that steer with them (S51).
+
+    By default, the survivor's side (the groups carrying her support and the
+    demands) and the group carrying contact with the person who caused harm,
+    plus any group the process named. The support team of the person who
+    caused harm never steers. While no group qualifies (a process that has
+    just begun), the coordinators of any other group steer, so that a
+    process can never be left without anyone who may steer it.
+    """
+    groups = Group.objects.filter(process=process).exclude(kind=Group.Kind.SUPPORT_TEAM)
+    carrying = Responsibility.objects.filter(process=process, kind__in=STEERING_TASKS)
+    steering = groups.filter(Q(pk__in=carrying.values("group_id")) | Q(steers=True))
+    return steering if steering.exists() else groups
+
+
+def groups_that_may_be_named_to_steer(process: Process) -> QuerySet[Group]:
+    """Groups a process can name to steer: not the support team of the person
+    who caused harm, nor those whose tasks already make them steer."""
+    carrying = Responsibility.objects.filter(process=process, kind__in=STEERING_TASKS)
+    return (
+        Group.objects.filter(process=process)
+        .exclude(kind=Group.Kind.SUPPORT_TEAM)
+        .exclude(pk__in=carrying.values("group_id"))
+    )
+
+
+def acting_steering_group(user: User, process: Process) -> Group:
+    """The steering group the account acts for (its first); call after
+    :func:`get_steered_process_for_user`."""
+    coordinated = coordinated_group_ids(user, process)
+    return steering_groups(process).filter(pk__in=coordinated).order_by("created_at")[0]
+
+
+def latest_status_change(process: Process) -> Event | None:
+    """Who last paused, closed or resumed the process, and when: shown on
+    every group's page (names of groups and members are known process-wide)."""
+    return (
+        Event.objects.filter(process=process, code=Event.Code.PROCESS_STATUS)
+        .select_related("author", "author_group")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def steers(user: User, process: Process) -> bool:
+    """Whether the account coordinates a group that steers the process."""
+    steering = set(steering_groups(process).values_list("pk", flat=True))
+    return bool(steering & coordinated_group_ids(user, process))
+
+
+def get_steered_process_for_user(request: HttpRequest, process_id: uuid.UUID) -> Process:
+    """The process, if the account may steer it (:func:`steering_groups`).
+
+    Raises Http404 otherwise, identical to a process that does not exist.
+    """
+    process = get_process_for_user(request, process_id)
+    if not steers(request_user(request), process):
+        raise deny(request, "not_process_steerer", process_id)
     return process
 
 
@@ -217,18 +305,25 @@ def parties_of(process: Process) -> dict[str, Party]:
 # Records -----------------------------------------------------------------
 
 
+def _readable_by(groups: set[uuid.UUID]) -> Q:
+    """Records with one of ``groups`` in their audience; an event about
+    another record only while one of ``groups`` may still read that record (S45)."""
+    in_audience = Exists(RecordAudience.objects.filter(record=OuterRef("pk"), group_id__in=groups))
+    about_readable = Exists(
+        RecordAudience.objects.filter(record=OuterRef("event__about"), group_id__in=groups)
+    )
+    return Q(in_audience) & (
+        ~Q(kind=Record.Kind.EVENT) | Q(event__about__isnull=True) | Q(about_readable)
+    )
+
+
 def records_visible_to(user: User, process: Process) -> QuerySet[Record]:
-    """Every record of ``process`` the account may read, and nothing else."""
+    """Every record of ``process`` the account may read as a member of its
+    groups, and nothing else. Accounts linked to a party get none (S44)."""
     groups = group_ids_for(user, process.pk)
-    condition = Q(Exists(RecordAudience.objects.filter(record=OuterRef("pk"), group_id__in=groups)))
-    roles = set(Party.objects.filter(process=process, account=user).values_list("role", flat=True))
-    if Party.Role.HARMING in roles:
-        condition |= Q(to_harming_party=True)
-    if Party.Role.HARMED in roles:
-        condition |= Q(to_harmed_party=True)
-    if not groups and not roles:
+    if not groups:
         return Record.objects.none()
-    return Record.objects.filter(process=process).filter(condition)
+    return Record.objects.filter(process=process).filter(_readable_by(groups))
 
 
 def records_visible_everywhere(user: User) -> QuerySet[Record]:
@@ -236,15 +331,9 @@ def records_visible_everywhere(user: User) -> QuerySet[Record]:
     in one query however many processes that is: the rule of
     ``records_visible_to`` for all of them at once."""
     groups = group_ids_for(user)
-    condition = Q(Exists(RecordAudience.objects.filter(record=OuterRef("pk"), group_id__in=groups)))
-    parties = Party.objects.filter(account=user)
-    for role, flag in (
-        (Party.Role.HARMING, "to_harming_party"),
-        (Party.Role.HARMED, "to_harmed_party"),
-    ):
-        here = parties.filter(role=role).values("process_id")
-        condition |= Q(**{flag: True}, process_id__in=here)
-    return Record.objects.filter(process__in=processes_for(user)).filter(condition)
+    if not groups:
+        return Record.objects.none()
+    return Record.objects.filter(_readable_by(groups))
 
 
 TIMELINE_RELATED = (

@@ -134,7 +134,33 @@ class NewProcessForm(ProcessForm):
 
 
 class EditProcessForm(VersionedForm, ProcessForm):
-    status = forms.ChoiceField(label=_("Status"), choices=Process.Status.choices)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=Process.Status.choices,
+        help_text=_(
+            "Pausing or closing is shown on every group's page, with who did it. While "
+            "a process is paused, the watchdog raises no alerts and sends no reminders."
+        ),
+    )
+    steering = GroupsChoiceField(
+        label=_("Other groups that steer the process"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The coordinators of the groups that support the survivor, carry the demands "
+            "or keep contact steer the process: they change these settings and the "
+            "pseudonyms, how often contact is due, and who carries which task. Choose "
+            "other groups to steer with them. The support team of the person who caused "
+            "harm never steers."
+        ),
+    )
+
+    def __init__(self, *args: Any, named: QuerySet[Group], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["steering"].queryset = named  # type: ignore[attr-defined]  # a choice field
+        if not named.exists():
+            del self.fields["steering"]
 
 
 class PartyForm(VersionedForm):

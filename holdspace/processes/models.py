@@ -120,6 +120,9 @@ class Group(models.Model):
     data_key = data_key_field()
     name = EncryptedTextField(_("name"), key="process_key")
     purpose = EncryptedTextField(_("purpose"), key="data_key", blank=True)
+    # Named to steer the process besides the groups whose tasks make them
+    # steer (see access.steering_groups; S51).
+    steers = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -421,6 +424,7 @@ class Event(Record):
 
     class Code(models.TextChoices):
         PROCESS_CREATED = "process.created", _("process created")
+        PROCESS_STATUS = "process.status", _("process status changed")
         GROUP_ADDED = "group.added", _("group added")
         MEMBER_JOINED = "member.joined", _("member joined")
         MEMBER_LEFT = "member.left", _("member left")
@@ -454,7 +458,7 @@ class Event(Record):
 
     # code -> {value: label}: how apps that write events with a value (a
     # new status …) want that value shown. Filled when the apps are ready.
-    VALUE_LABELS: dict[str, dict[str, Any]] = {}
+    VALUE_LABELS: dict[str, dict[str, Any]] = {Code.PROCESS_STATUS: dict(Process.Status.choices)}
 
     def __str__(self) -> str:
         return f"event {self.code}"

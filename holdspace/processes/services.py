@@ -260,17 +260,59 @@ def create_process(creator: User, data: NewProcess) -> Process:
     return process
 
 
+# The audit action of each new status.
+STATUS_ACTIONS = {
+    Process.Status.ACTIVE: "process.resumed",
+    Process.Status.PAUSED: "process.paused",
+    Process.Status.CLOSED: "process.closed",
+    Process.Status.INTAKE: "process.back_to_intake",
+}
+
+
 def update_process(
     process: Process,
     *,
     by: User,
+    group: Group,
     expected_version: int,
     changes: dict[str, Any],
+    steering: Iterable[Group] | None = None,
 ) -> Process:
+    """Change a process's settings as a coordinator of ``group``, a group that
+    steers it (the caller checked). A new status (paused, closed …) is
+    audited and shown to every group with who changed it; ``steering`` names
+    the other groups that steer, among those that may be named."""
     with transaction.atomic():
-        _save_versioned(process, expected_version, changes)
+        locked = Process.objects.select_for_update().get(pk=process.pk)
+        _save_versioned(locked, expected_version, changes)
         audit.log("process.updated", user=by, target=process, process_id=process.pk)
+        if steering is not None:
+            _name_steering_groups(process, steering, by=by)
+        status = changes.get("status", locked.status)
+        if status != locked.status:
+            audit.log(STATUS_ACTIONS[status], user=by, target=process, process_id=process.pk)
+            _event(
+                Event.Code.PROCESS_STATUS,
+                process=process,
+                by=by,
+                group=group,
+                audience=Group.objects.filter(process=process),
+                value=status,
+            )
     return Process.objects.get(pk=process.pk)
+
+
+def _name_steering_groups(process: Process, groups: Iterable[Group], *, by: User) -> None:
+    chosen = list(groups)
+    wanted = {group.pk for group in chosen}
+    if any(group.process_id != process.pk for group in chosen):
+        raise Refused(_("Only groups of this process can steer it."))
+    named = set(Group.objects.filter(process=process, steers=True).values_list("pk", flat=True))
+    if wanted == named:
+        return
+    Group.objects.filter(process=process).update(steers=False)
+    Group.objects.filter(pk__in=wanted).exclude(kind=Group.Kind.SUPPORT_TEAM).update(steers=True)
+    audit.log("process.steering_changed", user=by, target=process, process_id=process.pk)
 
 
 def _save_versioned(instance: Any, expected_version: int, changes: dict[str, Any]) -> None:
@@ -418,6 +460,14 @@ def join(
         group = invitation.group
         if Membership.objects.current().filter(group=group, user=user).exists():
             raise Refused(_("You are already in this group. The invitation was not used."))
+        if Party.objects.filter(process_id=group.process_id, account=user).exists():
+            # Parties read through their own pages only (S44).
+            raise Refused(
+                _(
+                    "This account belongs to one of the two people the process is about, "
+                    "so it cannot join the process's groups. The invitation was not used."
+                )
+            )
         pending = needs_confirmation(group, conflict_of_interest)
         # The link carries the group's key: with it the newcomer's notes are
         # encrypted, and (unless a coordinator must confirm first) it is theirs.
@@ -743,47 +793,3 @@ def change_audience(
         )
         action = "record.audience_widened" if widened else "record.audience_narrowed"
         _audit(action, by=by, target=record, group=record.author_group)
-
-
-# Account deactivation -----------------------------------------------------
-# (Accounts, issue 10.) Called by processes.signals when an administrator
-# deactivates an account (accounts.signals.account_deactivated): the account
-# leaves every group the way remove_member removes one member.
-
-
-def end_memberships_of_deactivated_account(user: User, *, by: User) -> int:
-    """End every current membership of ``user`` as a removal: the grants go,
-    each group's key moves to a new version (S9), the group's audit log and
-    chronology say so. Runs inside the caller's transaction; returns how many
-    memberships ended.
-
-    Raises accounts.signals.DeactivationRefused if a group would lose its
-    last key holder (S10); the caller's transaction then changes nothing.
-    The administrator ``by`` holds no group key and needs none: the new key
-    is sealed to the remaining holders, and a holder's next log-in hands the
-    old one to the re-wrapping job.
-    """
-    from holdspace.accounts.signals import DeactivationRefused
-    from holdspace.vault.keyring import Keyring, using
-
-    memberships = Membership.objects.current().filter(user=user).select_related("group")
-    ended = 0
-    with using(Keyring()):
-        for membership in memberships:
-            group = membership.group
-            _end(membership, Membership.EndReason.REMOVED)
-            try:
-                _revoke_keys(membership, by=by)
-            except Refused as refusal:
-                raise DeactivationRefused(refusal.message) from None
-            _audit("membership.removed", by=by, target=membership, group=group)
-            _event(
-                Event.Code.MEMBER_REMOVED,
-                process=group.process,
-                by=None,
-                group=group,
-                audience=[group],
-                subject=user,
-            )
-            ended += 1
-    return ended

@@ -353,6 +353,7 @@ def build_world() -> World:
     shared = write_note(keyring, groups["support"], personas["support-member"], "shared note")
     with using(keyring):
         services.set_audience(shared, groups.values())
+        address_to_parties([shared], by=personas["support-member"])
         invitations = {
             kind: services.invite(g, by=personas[f"{kind}-coordinator"], role="member", note="")[0]
             for kind, g in groups.items()
@@ -376,6 +377,22 @@ def build_world() -> World:
         other_invitations=other_invitations,
         keyring=keyring,
     )
+
+
+def address_to_parties(records: list[Any], *, by: User) -> None:
+    """Address ``records`` to both parties too (keeping their groups), as a
+    member ticking "the person who caused harm" and "the survivor" would: the
+    party accounts must still reach none of the internal pages (S44)."""
+    from holdspace.processes import services
+
+    for record in records:
+        services.change_audience(
+            record,
+            by=by,
+            groups=record.audience_groups.all(),
+            to_harming_party=True,
+            to_harmed_party=True,
+        )
 
 
 def bulk_notes(group: Any, author: User, count: int, *, title: str = "Bulk note") -> list[Any]:

@@ -11,7 +11,8 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
-from holdspace.testing import BUILDERS, World, _posted
+from holdspace.processes.models import Record
+from holdspace.testing import BUILDERS, World, _posted, address_to_parties
 from holdspace.vault.keyring import using
 
 
@@ -166,6 +167,10 @@ def add_records(world: World) -> tuple[Records, Records]:
         kind: world.other_groups[kind].memberships.get().user for kind in ("support", "contact")
     }
     other = build_records(world.other_groups, other_people)
+    with using(world.keyring):
+        address_to_parties(
+            [Record.objects.get(pk=pk) for pk in own.readers], by=personas["support-coordinator"]
+        )
     return own, other
 
 

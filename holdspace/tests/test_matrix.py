@@ -82,9 +82,9 @@ MATRIX: dict[str, Entry] = {
     "hs-process-new": Entry(BOTH, "signed_in", None),
     "hs-process": Entry(GET, "process_member", "process"),
     "hs-timeline": Entry(GET, "process_member", "process"),
-    "hs-process-edit": Entry(BOTH, "process_coordinator", "process"),
-    "hs-party-edit": Entry(BOTH, "process_coordinator", "party"),
-    "hs-responsibilities": Entry(BOTH, "process_coordinator", "process"),
+    "hs-process-edit": Entry(BOTH, "process_steerer", "process"),
+    "hs-party-edit": Entry(BOTH, "process_steerer", "party"),
+    "hs-responsibilities": Entry(BOTH, "process_steerer", "process"),
     "hs-process-audit": Entry(GET, "process_coordinator", "process"),
     "hs-group-new": Entry(BOTH, "process_coordinator", "process"),
     "hs-group": Entry(GET, "group_member", "group"),
@@ -150,7 +150,7 @@ MATRIX: dict[str, Entry] = {
     "hs-report-new": Entry(BOTH, "group_member", "group"),
     "hs-report": Entry(GET, "record_reader", "report"),
     "hs-report-edit": Entry(BOTH, "record_editor", "report"),
-    "hs-cadence": Entry(BOTH, "process_coordinator", "process"),
+    "hs-cadence": Entry(BOTH, "process_steerer", "process"),
     "hs-reminders": Entry(BOTH, "signed_in", None),
     "hs-calendar": Entry(BOTH, "signed_in", None),
     "hs-calendar-feed": Entry(GET, "secret_link", "calendar"),
@@ -214,6 +214,12 @@ ORACLE: dict[str, Callable[[World, str, dict[str, Any]], bool]] = {
     ),
     "process_coordinator": lambda w, p, t: (
         t.get("process") == w.process and _kind_role(p)[1] == "coordinator"
+    ),
+    # Steering (S51): coordinators of the survivor's side and of the contact group.
+    "process_steerer": lambda w, p, t: (
+        t.get("process") == w.process
+        and _kind_role(p)[1] == "coordinator"
+        and _kind_role(p)[0] in ("support", "contact")
     ),
     "group_member": lambda w, p, t: _in_group(w, p, t.get("group")),
     "group_coordinator": lambda w, p, t: (
@@ -422,7 +428,9 @@ def _request(client: Client, method: str, url: str) -> Any:
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_the_matrix_S15(name: str) -> None:
+def test_the_matrix_S15_S44(name: str) -> None:
+    """Party accounts (survivor, portal) are refused everywhere, even where
+    the records are addressed to them (S44)."""
     entry = MATRIX[name]
     world = build_world()
     if entry.target in COMMITMENT_TARGETS:

@@ -41,8 +41,8 @@ def facts_for(processes: Iterable[Process]) -> list[rules.Facts]:
         process_id__in=ids, kind=Responsibility.Kind.CONTACT
     ).values_list("process_id", "group_id"):
         contact_groups[process_id].add(group_id)
-    contacts, meetings = _contacts(ids), _meetings(ids, readers)
-    reports, (steps, agreements) = _reports(ids), _due(ids, readers)
+    contacts, meetings = _contacts(ids, readers), _meetings(ids, readers)
+    reports, (steps, agreements) = _reports(ids, readers), _due(ids, readers)
     commitments = _commitments(ids)
     return [
         rules.Facts(
@@ -70,22 +70,26 @@ def _cadence(cadence: Cadence | None) -> rules.Cadence:
 def _readers(process_ids: list[uuid.UUID]) -> dict[uuid.UUID, Ids]:
     found: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
     rows = RecordAudience.objects.filter(
-        record__process_id__in=process_ids, record__kind__in=("meeting", "step", "agreement")
+        record__process_id__in=process_ids,
+        record__kind__in=("contact", "meeting", "report", "step", "agreement"),
     ).values_list("record_id", "group_id")
     for record_id, group_id in rows:
         found[record_id].add(group_id)
     return {record_id: frozenset(groups) for record_id, groups in found.items()}
 
 
-def _contacts(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[figures.Exchange]]:
-    found: dict[uuid.UUID, list[figures.Exchange]] = defaultdict(list)
+def _contacts(
+    ids: list[uuid.UUID], readers: dict[uuid.UUID, Ids]
+) -> dict[uuid.UUID, list[rules.ContactFact]]:
+    found: dict[uuid.UUID, list[rules.ContactFact]] = defaultdict(list)
     rows = Contact.objects.filter(process_id__in=ids).values_list(
-        "process_id", "occurred_on", "direction", "counterpart", "answered_on"
+        "pk", "process_id", "occurred_on", "direction", "counterpart", "answered_on"
     )
-    for process_id, on, direction, counterpart, answered in rows:
+    for pk, process_id, on, direction, counterpart, answered in rows:
         outgoing = direction == Contact.Direction.OUTGOING
         with_him = counterpart == Contact.Counterpart.HIM
-        found[process_id].append(figures.Exchange(on, outgoing, with_him, answered))
+        exchange = figures.Exchange(on, outgoing, with_him, answered)
+        found[process_id].append(rules.ContactFact(exchange, readers.get(pk, frozenset())))
     return found
 
 
@@ -102,12 +106,14 @@ def _meetings(
     return found
 
 
-def _reports(ids: list[uuid.UUID]) -> dict[uuid.UUID, list[datetime.date]]:
-    found: dict[uuid.UUID, list[datetime.date]] = defaultdict(list)
-    for process_id, on in Report.objects.filter(process_id__in=ids).values_list(
-        "process_id", "occurred_on"
+def _reports(
+    ids: list[uuid.UUID], readers: dict[uuid.UUID, Ids]
+) -> dict[uuid.UUID, list[rules.ReportFact]]:
+    found: dict[uuid.UUID, list[rules.ReportFact]] = defaultdict(list)
+    for pk, process_id, on in Report.objects.filter(process_id__in=ids).values_list(
+        "pk", "process_id", "occurred_on"
     ):
-        found[process_id].append(on)
+        found[process_id].append(rules.ReportFact(on, readers.get(pk, frozenset())))
     return found
 
 

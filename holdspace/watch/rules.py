@@ -31,7 +31,10 @@ The kinds, and their due dates:
   someone to take over. For the member and the group's coordinators.
 
 Each alert says who should see it: the members of some groups (the group
-that carries contact, or a record's readers), or some accounts.
+that carries contact, or a record's readers), or some accounts. A group's
+alerts come only from records that group may read (S45): a contact the
+contact group cannot read neither keeps its cadence nor starts a silence
+for it, so its alerts agree with the figures its members see.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from holdspace.contact import figures
 
@@ -100,6 +103,22 @@ class MeetingFact:
 
 
 @dataclass(frozen=True)
+class ContactFact:
+    """A contact, and the groups that may read it."""
+
+    exchange: figures.Exchange
+    readers: Ids = frozenset()
+
+
+@dataclass(frozen=True)
+class ReportFact:
+    """A report's date, and the groups that may read it."""
+
+    on: datetime.date
+    readers: Ids = frozenset()
+
+
+@dataclass(frozen=True)
 class DueFact:
     """A step (``due``) or an agreement (``review``, ``end``)."""
 
@@ -125,9 +144,9 @@ class Facts:
     started_on: datetime.date
     cadence: Cadence = Cadence()
     contact_groups: Ids = frozenset()  # the group carrying contact with him
-    contacts: tuple[figures.Exchange, ...] = ()
+    contacts: tuple[ContactFact, ...] = ()
     meetings: tuple[MeetingFact, ...] = ()
-    reports: tuple[datetime.date, ...] = ()
+    reports: tuple[ReportFact, ...] = ()
     steps: tuple[DueFact, ...] = ()
     agreements: tuple[DueFact, ...] = ()
     commitments: tuple[CommitmentFact, ...] = ()
@@ -173,7 +192,21 @@ def alerts(facts: Facts, today: datetime.date) -> list[Alert]:
         *_steps(facts, today),
         *_commitments(facts, today),
     ]
-    return sorted(found, key=lambda alert: (alert.due_on, alert.kind))
+    return sorted(_merged(found), key=lambda alert: (alert.due_on, alert.kind))
+
+
+def _merged(found: list[Alert]) -> list[Alert]:
+    """One alert for the same thing, due the same day, for all the groups and
+    accounts that reach it (alerts compare without their audience)."""
+    merged: dict[Alert, Alert] = {}
+    for alert in found:
+        seen = merged.get(alert)
+        merged[alert] = (
+            alert
+            if seen is None
+            else replace(seen, groups=seen.groups | alert.groups, users=seen.users | alert.users)
+        )
+    return list(merged.values())
 
 
 def _alert(
@@ -191,19 +224,30 @@ def _days(count: int) -> datetime.timedelta:
 # Contact and answers -------------------------------------------------------------
 
 
+def _gatherings(facts: Facts, group: uuid.UUID) -> list[figures.Gathering]:
+    """Meetings with him that ``group`` may read."""
+    return [
+        figures.Gathering(m.on, m.outcome)
+        for m in facts.meetings
+        if not m.internal and group in m.readers
+    ]
+
+
 def _contact(facts: Facts, today: datetime.date) -> Iterator[Alert]:
-    """Contact and answers, in the words of :mod:`holdspace.contact.figures`."""
-    who = {"groups": facts.contact_groups}
-    gatherings = [figures.Gathering(m.on, m.outcome) for m in facts.meetings if not m.internal]
-    found = figures.compute(facts.contacts, gatherings, today=today)
-    ago = found.days_since_contact
-    last = None if ago is None else today - _days(ago)
-    due = (last or facts.started_on) + _days(facts.cadence.contact_days)
-    yield from _alert(CONTACT_OVERDUE, facts, due, today, since=last, **who)
-    waiting = next((s.start for s in found.silences if s.ongoing), None)
-    if waiting is not None:
-        due = waiting + _days(facts.cadence.no_answer_days)
-        yield from _alert(NO_ANSWER, facts, due, today, since=waiting, **who)
+    """Contact and answers, in the words of :mod:`holdspace.contact.figures`,
+    for each group carrying contact, from what that group may read."""
+    for group in sorted(facts.contact_groups):
+        who = {"groups": frozenset({group})}
+        exchanges = [c.exchange for c in facts.contacts if group in c.readers]
+        found = figures.compute(exchanges, _gatherings(facts, group), today=today)
+        ago = found.days_since_contact
+        last = None if ago is None else today - _days(ago)
+        due = (last or facts.started_on) + _days(facts.cadence.contact_days)
+        yield from _alert(CONTACT_OVERDUE, facts, due, today, since=last, **who)
+        waiting = next((s.start for s in found.silences if s.ongoing), None)
+        if waiting is not None:
+            due = waiting + _days(facts.cadence.no_answer_days)
+            yield from _alert(NO_ANSWER, facts, due, today, since=waiting, **who)
 
 
 # Meetings --------------------------------------------------------------------------
@@ -225,27 +269,33 @@ def _meetings(facts: Facts, today: datetime.date) -> Iterator[Alert]:
         for m in facts.meetings
         if not m.internal and m.on <= today and m.outcome in ("held", "no_show")
     ]
-    latest = max(with_him, key=lambda m: m.on, default=None)
-    if latest is not None and latest.outcome == "no_show":
-        due = latest.on + _days(NO_SHOW_DECISION_DAYS)
-        yield from _alert(
-            MEETING_NO_SHOW,
-            facts,
-            due,
-            today,
-            subject=latest.id,
-            since=latest.on,
-            groups=latest.readers | facts.contact_groups,
-        )
+    # Each group judges by the latest meeting it may read.
+    watching = facts.contact_groups.union(*(m.readers for m in with_him))
+    for group in sorted(watching):
+        readable = [m for m in with_him if group in m.readers]
+        latest = max(readable, key=lambda m: m.on, default=None)
+        if latest is not None and latest.outcome == "no_show":
+            due = latest.on + _days(NO_SHOW_DECISION_DAYS)
+            yield from _alert(
+                MEETING_NO_SHOW,
+                facts,
+                due,
+                today,
+                subject=latest.id,
+                since=latest.on,
+                groups=frozenset({group}),
+            )
 
 
 # Reports, agreements, steps, commitments ---------------------------------------
 
 
 def _report(facts: Facts, today: datetime.date) -> Iterator[Alert]:
-    last = max((day for day in facts.reports if day <= today), default=None)
-    due = (last or facts.started_on) + _days(facts.cadence.report_days)
-    yield from _alert(REPORT_DUE, facts, due, today, since=last, groups=facts.contact_groups)
+    for group in sorted(facts.contact_groups):
+        written = (r.on for r in facts.reports if r.on <= today and group in r.readers)
+        last = max(written, default=None)
+        due = (last or facts.started_on) + _days(facts.cadence.report_days)
+        yield from _alert(REPORT_DUE, facts, due, today, since=last, groups=frozenset({group}))
 
 
 def _agreements(facts: Facts, today: datetime.date) -> Iterator[Alert]:

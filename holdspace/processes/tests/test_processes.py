@@ -99,20 +99,6 @@ def test_a_task_is_handed_over_and_both_groups_see_it(world: World) -> None:
     assert b"moved from Willow support group to Willow contact group" in timeline
 
 
-def test_only_the_group_carrying_a_task_hands_it_over(world: World) -> None:
-    Responsibility.objects.filter(process=world.process, kind="contact").update(
-        group=world.groups["support"]
-    )
-    client = client_for(world, "supervision-coordinator")
-    response = client.post(
-        f"/p/{world.process.pk}/tasks/",
-        {"kind": "contact", "group": world.groups["supervision"].pk},
-    )
-    assert b"Only the group that carries this task" in response.content
-    holder = Responsibility.objects.get(process=world.process, kind="contact").group
-    assert holder == world.groups["support"]
-
-
 def test_a_task_cannot_go_to_a_group_of_another_process(world: World) -> None:
     client = client_for(world, "support-coordinator")
     response = client.post(

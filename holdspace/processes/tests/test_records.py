@@ -131,8 +131,9 @@ def test_widening_the_audience_is_explicit_and_audited(world: World) -> None:
     assert note.to_harming_party and not note.to_harmed_party
     assert Entry.objects.filter(action="record.audience_widened", target_id=str(note.pk)).exists()
     assert client_for(world, "supervision-member").get(f"/r/{note.pk}/").status_code == 200
-    # The person who caused harm's account reads what is addressed to him.
-    assert client_for(world, "portal").get(f"/r/{note.pk}/").status_code == 200
+    # What is addressed to him waits for his own pages: the internal ones
+    # refuse him like anyone outside (S44).
+    assert client_for(world, "portal").get(f"/r/{note.pk}/").status_code == 404
     assert client_for(world, "survivor").get(f"/r/{note.pk}/").status_code == 404
 
 

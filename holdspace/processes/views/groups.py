@@ -52,6 +52,7 @@ def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
             "responsibilities": [
                 r for r in access.responsibilities_of(group.process) if r.group_id == group.pk
             ],
+            "status_change": access.latest_status_change(group.process),
         },
     )
 

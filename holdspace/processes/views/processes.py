@@ -78,6 +78,9 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "my_groups": [group for group in groups if group.pk in mine],
             "responsibilities": access.responsibilities_of(process),
             "is_coordinator": bool(access.coordinated_group_ids(user, process)),
+            "steers": access.steers(user, process),
+            "steering": access.steering_groups(process),
+            "status_change": access.latest_status_change(process),
             "recent": recent,
             "commitments": commitments.summary(user, process),
             "attention": attention.items_for(user, process),
@@ -129,37 +132,47 @@ def _uuid_or_none(value: str | None) -> UUID | None:
 @require_http_methods(["GET", "POST"])
 @access.member_required
 def process_edit(request: HttpRequest, process_id: UUID) -> HttpResponse:
-    process = access.get_coordinated_process_for_user(request, process_id)
+    process = access.get_steered_process_for_user(request, process_id)
+    user = access.request_user(request)
+    named = access.groups_that_may_be_named_to_steer(process)
     initial = {
         "name": process.name,
         "started_on": process.started_on,
         "harmed_term": process.harmed_term,
         "harming_term": process.harming_term,
         "status": process.status,
+        "steering": named.filter(steers=True),
         "version": process.version,
     }
-    form = EditProcessForm(posted(request), initial=initial)
+    form = EditProcessForm(posted(request), initial=initial, named=named)
     if request.method == "POST" and form.is_valid():
-        changes = {key: value for key, value in form.cleaned_data.items() if key != "version"}
+        changes = dict(form.cleaned_data)
+        version, steering = changes.pop("version"), changes.pop("steering", None)
         try:
             services.update_process(
                 process,
-                by=access.request_user(request),
-                expected_version=form.cleaned_data["version"],
+                by=user,
+                group=access.acting_steering_group(user, process),
+                expected_version=version,
                 changes=changes,
+                steering=steering,
             )
         except services.Refused as refusal:
             form.add_error(None, refusal.message)
         else:
             messages.success(request, _("The process settings are saved."))
             return redirect("hs-process", process.pk)
-    return render(request, "processes/process_edit.html", {"process": process, "form": form})
+    return render(
+        request,
+        "processes/process_edit.html",
+        {"process": process, "form": form, "steering": access.steering_groups(process)},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @access.member_required
 def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpResponse:
-    process = access.get_coordinated_process_for_user(request, process_id)
+    process = access.get_steered_process_for_user(request, process_id)
     party = access.parties_of(process).get(role)
     if party is None or role not in dict(Party.Role.choices):
         raise Http404
@@ -188,27 +201,22 @@ def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 @access.member_required
 def responsibilities(request: HttpRequest, process_id: UUID) -> HttpResponse:
-    """Hand a task over to another group (for example contact, to a new contact group)."""
-    process = access.get_coordinated_process_for_user(request, process_id)
+    """Hand a task over to another group (for example contact, to a new contact
+    group): for those who steer the process (S51)."""
+    process = access.get_steered_process_for_user(request, process_id)
     user = access.request_user(request)
     current = {r.kind: r for r in access.responsibilities_of(process)}
-    coordinated = access.coordinated_group_ids(user, process)
     form = ResponsibilityForm(posted(request), groups=access.groups_of(process))
     if request.method == "POST" and form.is_valid():
-        kind = form.cleaned_data["kind"]
-        holder = current.get(kind)
-        # Only the group that carries a task hands it over; an unassigned task
-        # can be taken by any coordinator.
-        if holder is not None and holder.group_id not in coordinated:
-            form.add_error("kind", _("Only the group that carries this task can hand it over."))
+        try:
+            services.move_responsibility(
+                process, form.cleaned_data["kind"], to=form.cleaned_data["group"], by=user
+            )
+        except services.Refused as refusal:
+            form.add_error("group", refusal.message)
         else:
-            try:
-                services.move_responsibility(process, kind, to=form.cleaned_data["group"], by=user)
-            except services.Refused as refusal:
-                form.add_error("group", refusal.message)
-            else:
-                messages.success(request, _("The task is handed over."))
-                return redirect("hs-process", process.pk)
+            messages.success(request, _("The task is handed over."))
+            return redirect("hs-process", process.pk)
     rows = [(kind, label, current.get(kind)) for kind, label in Responsibility.Kind.choices]
     return render(
         request,

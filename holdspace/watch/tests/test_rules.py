@@ -5,24 +5,40 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Any, cast
 
 import pytest
 
 from holdspace.contact.figures import Exchange
 from holdspace.watch import rules
-from holdspace.watch.rules import Cadence, CommitmentFact, DueFact, Facts, MeetingFact
+from holdspace.watch.rules import (
+    Cadence,
+    CommitmentFact,
+    ContactFact,
+    DueFact,
+    Facts,
+    MeetingFact,
+    ReportFact,
+)
 
 START = datetime.date(2026, 1, 1)
 PROCESS = uuid.uuid4()
 CONTACT_GROUP = uuid.uuid4()
 READERS = frozenset({uuid.uuid4()})
+OURS = frozenset({CONTACT_GROUP})
 
 
 def _facts(**more: object) -> Facts:
+    """Facts of a process; plain contacts and report dates are the contact
+    group's own (readable by it)."""
+    contacts = cast(tuple[Any, ...], more.pop("contacts", ()))
+    reports = cast(tuple[Any, ...], more.pop("reports", ()))
     return Facts(
         process=PROCESS,
         started_on=START,
-        contact_groups=frozenset({CONTACT_GROUP}),
+        contact_groups=OURS,
+        contacts=tuple(c if isinstance(c, ContactFact) else ContactFact(c, OURS) for c in contacts),
+        reports=tuple(r if isinstance(r, ReportFact) else ReportFact(r, OURS) for r in reports),
         **more,  # type: ignore[arg-type]
     )
 
@@ -56,11 +72,13 @@ def test_contact_is_due_90_days_after_the_last(day: int, expected: str | None) -
 def test_any_contact_counts_a_meeting_held_or_missed_too() -> None:
     facts = _facts(
         contacts=(Exchange(_on(0), outgoing=False, with_him=False),),
-        meetings=(MeetingFact(uuid.uuid4(), _on(50), "no_show", internal=False),),
+        meetings=(MeetingFact(uuid.uuid4(), _on(50), "no_show", internal=False, readers=OURS),),
     )
     [alert] = _found(facts, 140, rules.CONTACT_OVERDUE)
     assert (alert.due_on, alert.severity, alert.since) == (_on(140), "due", _on(50))
-    internal = _facts(meetings=(MeetingFact(uuid.uuid4(), _on(50), "held", internal=True),))
+    internal = _facts(
+        meetings=(MeetingFact(uuid.uuid4(), _on(50), "held", internal=True, readers=OURS),)
+    )
     [alert] = _found(internal, 91, rules.CONTACT_OVERDUE)
     assert alert.since is None and alert.due_on == _on(90)  # counted from the start
 
@@ -112,7 +130,7 @@ def test_a_planned_meeting_is_announced_two_weeks_ahead(day: int, expected: str 
 
 
 def test_a_missed_meeting_asks_for_a_decision_until_a_later_one_is_held() -> None:
-    missed = MeetingFact(uuid.uuid4(), _on(10), "no_show", internal=False, readers=READERS)
+    missed = MeetingFact(uuid.uuid4(), _on(10), "no_show", internal=False, readers=READERS | OURS)
     facts = _facts(meetings=(missed,))
     assert [_severity(facts, d, rules.MEETING_NO_SHOW) for d in (10, 23, 24, 25)] == [
         "soon",
@@ -122,10 +140,30 @@ def test_a_missed_meeting_asks_for_a_decision_until_a_later_one_is_held() -> Non
     ]
     [alert] = _found(facts, 30, rules.MEETING_NO_SHOW)
     assert alert.subject == missed.id and alert.groups == READERS | {CONTACT_GROUP}
-    held = MeetingFact(uuid.uuid4(), _on(20), "held", internal=False)
+    held = MeetingFact(uuid.uuid4(), _on(20), "held", internal=False, readers=READERS | OURS)
     assert _found(_facts(meetings=(missed, held)), 30, rules.MEETING_NO_SHOW) == []
-    internal = MeetingFact(uuid.uuid4(), _on(20), "held", internal=True)
+    internal = MeetingFact(uuid.uuid4(), _on(20), "held", internal=True, readers=OURS)
     assert len(_found(_facts(meetings=(missed, internal)), 30, rules.MEETING_NO_SHOW)) == 1
+
+
+def test_a_group_is_alerted_only_from_what_it_may_read_S45() -> None:
+    other = frozenset({uuid.uuid4()})
+    # A recent contact that only another group may read does not keep the
+    # contact group's cadence, nor answer its attempt.
+    ours = ContactFact(Exchange(_on(0), outgoing=True, with_him=True), OURS)
+    theirs = ContactFact(Exchange(_on(80), outgoing=False, with_him=True), other)
+    facts = _facts(contacts=(ours, theirs))
+    [overdue] = _found(facts, 119, rules.CONTACT_OVERDUE)
+    assert overdue.since == _on(0) and overdue.groups == OURS
+    assert _found(facts, 119, rules.NO_ANSWER)[0].groups == OURS
+    # A report the contact group cannot read does not count as its report.
+    assert _severity(_facts(reports=(ReportFact(_on(60), other),)), 91, "report_due") == "overdue"
+    # A held meeting it cannot read does not end its no-show; the group that
+    # reads that meeting is not asked to decide.
+    missed = MeetingFact(uuid.uuid4(), _on(10), "no_show", internal=False, readers=OURS | other)
+    held = MeetingFact(uuid.uuid4(), _on(20), "held", internal=False, readers=other)
+    [alert] = _found(_facts(meetings=(missed, held)), 22, rules.MEETING_NO_SHOW)
+    assert alert.subject == missed.id and alert.groups == OURS
 
 
 # Reports, agreements, steps, commitments -----------------------------------------
