@@ -793,3 +793,47 @@ def change_audience(
         )
         action = "record.audience_widened" if widened else "record.audience_narrowed"
         _audit(action, by=by, target=record, group=record.author_group)
+
+
+# Account deactivation -----------------------------------------------------
+# (Accounts, issue 10.) Called by processes.signals when an administrator
+# deactivates an account (accounts.signals.account_deactivated): the account
+# leaves every group the way remove_member removes one member.
+
+
+def end_memberships_of_deactivated_account(user: User, *, by: User) -> int:
+    """End every current membership of ``user`` as a removal: the grants go,
+    each group's key moves to a new version (S9), the group's audit log and
+    chronology say so. Runs inside the caller's transaction; returns how many
+    memberships ended.
+
+    Raises accounts.signals.DeactivationRefused if a group would lose its
+    last key holder (S10); the caller's transaction then changes nothing.
+    The administrator ``by`` holds no group key and needs none: the new key
+    is sealed to the remaining holders, and a holder's next log-in hands the
+    old one to the re-wrapping job.
+    """
+    from holdspace.accounts.signals import DeactivationRefused
+    from holdspace.vault.keyring import Keyring, using
+
+    memberships = Membership.objects.current().filter(user=user).select_related("group")
+    ended = 0
+    with using(Keyring()):
+        for membership in memberships:
+            group = membership.group
+            _end(membership, Membership.EndReason.REMOVED)
+            try:
+                _revoke_keys(membership, by=by)
+            except Refused as refusal:
+                raise DeactivationRefused(refusal.message) from None
+            _audit("membership.removed", by=by, target=membership, group=group)
+            _event(
+                Event.Code.MEMBER_REMOVED,
+                process=group.process,
+                by=None,
+                group=group,
+                audience=[group],
+                subject=user,
+            )
+            ended += 1
+    return ended
