@@ -81,13 +81,12 @@ def grant(keyring: Keyring, compartment: Compartment, user: User) -> None:
     and older versions whose records are still being re-wrapped, so that a new
     member reads everything at once.
 
-    Raises KeyUnavailable if the keyring does not hold the current key (also
-    when the version or its grant is not attested), and KeyForgery if the
-    user's account key is not attested; nothing is sealed then.
+    Raises KeyUnavailable if the keyring does not hold the current key, and
+    KeyForgery if it refused it (a version or grant the instance key does not
+    vouch for) or the user's account key is not attested; nothing is sealed
+    then.
     """
-    secret = keyring.compartment_secret(compartment.pk, compartment.version)
-    if secret is None:
-        raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
+    secret = _current_secret(keyring, compartment)
     _seal_grant(compartment, compartment.version, user, secret)
     unfinished = RekeyJob.objects.filter(compartment=compartment, finished_at=None)
     for version in set(unfinished.values_list("from_version", flat=True)):
@@ -95,6 +94,20 @@ def grant(keyring: Keyring, compartment: Compartment, user: User) -> None:
         if old is not None:
             _seal_grant(compartment, version, user, old)
     PendingGrant.objects.filter(compartment=compartment, user=user).delete()
+
+
+def _current_secret(keyring: Keyring, compartment: Compartment) -> bytes:
+    """The compartment's current private key from ``keyring``.
+
+    Raises KeyForgery if the keyring refused it (S46), KeyUnavailable if it
+    simply does not hold it.
+    """
+    secret = keyring.compartment_secret(compartment.pk, compartment.version)
+    if secret is not None:
+        return secret
+    if keyring.refused_compartment(compartment.pk, compartment.version):
+        raise attest.KeyForgery(f"the key of compartment {compartment.pk} was refused")
+    raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
 
 
 def holds(user: User, compartment: Compartment) -> bool:
@@ -206,14 +219,16 @@ def seal_for_invitation(
 ) -> bytes:
     """The compartment's current key (and older ones still needed while records
     are re-wrapped), locked with the link's token — which the server never
-    stores — and the instance key."""
-    payload = b""
-    for version in _readable_versions(compartment):
+    stores — and the instance key.
+
+    Raises KeyForgery if the keyring refused the current key (S46), and
+    KeyUnavailable if it does not hold it.
+    """
+    payload = struct.pack(">I", compartment.version) + _current_secret(keyring, compartment)
+    for version in _readable_versions(compartment)[1:]:
         secret = keyring.compartment_secret(compartment.pk, version)
         if secret is not None:
             payload += struct.pack(">I", version) + secret
-        elif version == compartment.version:
-            raise KeyUnavailable(f"the keyring does not hold compartment {compartment.pk}")
     kek = crypto.secret_kek(token.encode("utf-8"), instance_key(), b"hs-invite-kek")
     return crypto.seal_data(kek, payload, _invitation_ad(invitation_id, compartment.pk), pad=False)
 

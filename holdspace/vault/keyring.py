@@ -208,6 +208,11 @@ class Keyring:
         self._compartments[ref] = secret
         return secret
 
+    def refused_compartment(self, compartment_id: uuid.UUID, version: int) -> bool:
+        """Whether this request refused that version's grant or the version
+        itself (S46): it is not merely missing."""
+        return (compartment_id, version) in self._refused_compartments
+
     def holds(self, compartment: Compartment) -> bool:
         return self.compartment_secret(compartment.pk, compartment.version) is not None
 

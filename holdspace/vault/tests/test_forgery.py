@@ -205,10 +205,18 @@ def test_a_planted_version_cannot_be_given_to_a_newcomer_S46(world: World) -> No
     plant_version(compartment, attacker)
     newcomer = make_user("newcomer")
     ring = keyring_of(world.personas["contact-coordinator"])
-    with pytest.raises(KeyUnavailable):
+    with pytest.raises(attest.KeyForgery):
         compartments.grant(ring, compartment, newcomer)
     assert not Grant.objects.filter(user=newcomer).exists()
     assert KeyAlarm.objects.filter(compartment=compartment, what="version").exists()
+    # Someone without any grant of it simply does not hold it.
+    with pytest.raises(KeyUnavailable):
+        compartments.grant(keyring_of(newcomer), compartment, make_user("another"))
+    # A new invitation link would carry it: refused with the calm page.
+    coordinator = client_for(world, "contact-coordinator")
+    response = coordinator.post(f"/g/{group.pk}/invite/", {"role": "member", "note": ""})
+    assert response.status_code == 409 and REFUSED_PAGE in response.content
+    assert b"/join/" not in response.content
 
 
 def test_a_rekey_job_to_a_planted_version_moves_nothing_S46(world: World) -> None:
