@@ -32,6 +32,7 @@ ACTIONS: dict[str, Promise] = {
     "record.audience_narrowed": _("limited who can read a record"),
     "keys.rotated": _("changed a group's key after someone left"),
     "keys.access_restored": _("restored a member's access to a group's key"),
+    "keys.forgery_refused": _("Holdspace refused keys it did not make"),
     # The letter, demands and agreements
     "letter.created": _("wrote the letter"),
     "letter.edited": _("edited the letter"),
