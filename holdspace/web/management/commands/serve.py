@@ -27,6 +27,33 @@ def _start_ticking(_server: Any) -> None:
     start_in_background(settings.TICK_SECONDS)
 
 
+# Gunicorn's own error log ("Error handling request /join/…") bypasses
+# Django's logging: give it the same content-free formatter and the filter
+# that removes secret tokens from addresses (S36, S49).
+GUNICORN_LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"secret_paths": {"()": "holdspace.lib.logs.RedactSecretPaths"}},
+    "formatters": {
+        "plain": {
+            "()": "holdspace.lib.logs.ContentFreeFormatter",
+            "format": "%(asctime)s %(levelname)s gunicorn %(message)s",
+        }
+    },
+    "handlers": {
+        "error_console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_paths"],
+            "stream": "ext://sys.stderr",
+        }
+    },
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}
+    },
+}
+
+
 def gunicorn_options() -> dict[str, Any]:
     hooks = {"when_ready": _start_ticking} if settings.TICK_SECONDS else {}
     return {
@@ -43,6 +70,7 @@ def gunicorn_options() -> dict[str, Any]:
         # No access log: paths are content-free, but who visited when is not.
         "accesslog": None,
         "errorlog": "-",
+        "logconfig_dict": GUNICORN_LOGGING,
         "limit_request_line": 4094,
         "limit_request_fields": 100,
         "forwarded_allow_ips": "127.0.0.1,::1" if settings.TRUSTED_PROXIES else "",
