@@ -2,7 +2,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
+
+from holdspace.lib.logs import ContentFreeFormatter, RedactSecretPaths
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -27,31 +30,19 @@ def _start_ticking(_server: Any) -> None:
     start_in_background(settings.TICK_SECONDS)
 
 
-# Gunicorn's own error log ("Error handling request /join/…") bypasses
-# Django's logging: give it the same content-free formatter and the filter
-# that removes secret tokens from addresses (S36, S49).
-GUNICORN_LOGGING: dict[str, Any] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"secret_paths": {"()": "holdspace.lib.logs.RedactSecretPaths"}},
-    "formatters": {
-        "plain": {
-            "()": "holdspace.lib.logs.ContentFreeFormatter",
-            "format": "%(asctime)s %(levelname)s gunicorn %(message)s",
-        }
-    },
-    "handlers": {
-        "error_console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["secret_paths"],
-            "stream": "ext://sys.stderr",
-        }
-    },
-    "loggers": {
-        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False}
-    },
-}
+class ContentFreeGunicornLogger(glogging.Logger):  # type: ignore[misc]  # untyped
+    """Gunicorn's own error log ("Error handling request /join/…") bypasses
+    Django's logging: give its handlers the same content-free formatter and
+    the filter that removes secret tokens from addresses (S36, S49). The
+    access log stays off."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.addFilter(RedactSecretPaths())
+            handler.setFormatter(
+                ContentFreeFormatter("%(asctime)s %(levelname)s gunicorn %(message)s")
+            )
 
 
 def gunicorn_options() -> dict[str, Any]:
@@ -70,7 +61,7 @@ def gunicorn_options() -> dict[str, Any]:
         # No access log: paths are content-free, but who visited when is not.
         "accesslog": None,
         "errorlog": "-",
-        "logconfig_dict": GUNICORN_LOGGING,
+        "logger_class": ContentFreeGunicornLogger,
         "limit_request_line": 4094,
         "limit_request_fields": 100,
         "forwarded_allow_ips": "127.0.0.1,::1" if settings.TRUSTED_PROXIES else "",
