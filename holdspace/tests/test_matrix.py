@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,15 @@ from django.test import Client
 from django.urls import reverse
 
 from holdspace.accounts.models import Invitation
-from holdspace.testing import GROUP_KINDS, World, build_world, normalised, routes, sign_in
+from holdspace.testing import (
+    GROUP_KINDS,
+    World,
+    build_world,
+    database_snapshot,
+    normalised,
+    routes,
+    sign_in,
+)
 from holdspace.testing.commitments import add_records
 from holdspace.watch.models import CalendarFeed
 
@@ -77,9 +85,10 @@ MATRIX: dict[str, Entry] = {
     "hs-instance-reset": Entry(BOTH, "admin", "account"),
     "hs-instance-deactivate": Entry(BOTH, "admin", "account"),
     "hs-instance-reactivate": Entry(POST, "admin", "account"),
+    "hs-instance-process-start": Entry(POST, "admin", "account"),
     # Processes
     "hs-dashboard": Entry(GET, "signed_in", None),
-    "hs-process-new": Entry(BOTH, "signed_in", None),
+    "hs-process-new": Entry(BOTH, "not_a_party", None),
     "hs-process": Entry(GET, "process_member", "process"),
     "hs-timeline": Entry(GET, "process_member", "process"),
     "hs-process-edit": Entry(BOTH, "process_steerer", "process"),
@@ -208,6 +217,9 @@ ORACLE: dict[str, Callable[[World, str, dict[str, Any]], bool]] = {
     # Anyone holding a valid secret address (a calendar feed); others: 404.
     "secret_link": lambda w, p, t: t.get("valid", False),
     "signed_in": lambda w, p, t: p != "anonymous",
+    # Signed in and linked to no party (S44): the form for administrators and
+    # the accounts they allow, a page saying what comes next for the others.
+    "not_a_party": lambda w, p, t: p not in ("anonymous", "survivor", "portal"),
     "admin": lambda w, p, t: p == "admin" and t.get("exists", True),
     "process_member": lambda w, p, t: (
         t.get("process") == w.process and _kind_role(p)[0] is not None
@@ -419,36 +431,57 @@ def _page(response: Any) -> bytes:
 
 
 def _request(client: Client, method: str, url: str) -> Any:
-    # Every request runs in a transaction that is rolled back, so that one
-    # persona's removal or edit cannot change what the next one may do.
+    # Every POST runs in a transaction that is rolled back, so that one
+    # persona's removal or edit cannot change what the next one may do. A GET
+    # must change nothing: its effects stay, and the test compares the
+    # database before and after (S30).
+    if method == "GET":
+        return client.get(url)
     with transaction.atomic():
-        response = client.post(url, {}) if method == "POST" else client.get(url)
+        response = client.post(url, {})
         transaction.set_rollback(True)
     return response
 
 
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_the_matrix_S15_S44(name: str) -> None:
-    """Party accounts (survivor, portal) are refused everywhere, even where
-    the records are addressed to them (S44)."""
-    entry = MATRIX[name]
-    world = build_world()
-    if entry.target in COMMITMENT_TARGETS:
+@pytest.fixture(scope="module")
+def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world with records of every kind, built once per test process and
+    rolled back at the end: each URL's test runs inside its own rolled-back
+    transaction on top of it, and every request in yet another one."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = build_world()
         COMMITMENTS["own"], COMMITMENTS["other"] = add_records(world)
         READERS.clear()
         READERS.update(COMMITMENTS["own"].readers)
         # No persona is in the other process.
         READERS.update({pk: set() for pk in COMMITMENTS["other"].readers})
+        yield world
+        transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_the_matrix_S15_S44(name: str, matrix_world: World) -> None:
+    """Party accounts (survivor, portal) are refused everywhere, even where
+    the records are addressed to them (S44); no GET by anyone on any real
+    object changes the database (S30)."""
+    entry, world = MATRIX[name], matrix_world
+    # Everything that writes (sign-ins, calendar feeds, invitations) first.
+    site = _site_targets(world, entry.target)
+    clients, targets = {}, {}
     for persona in PERSONAS:
-        client = Client()
+        clients[persona] = Client()
         if persona != "anonymous":
-            sign_in(client, world.personas[persona])
+            sign_in(clients[persona], world.personas[persona])
+        targets[persona] = site if site is not None else _targets(world, persona, entry.target)
+    before = database_snapshot()
+    for persona in PERSONAS:
+        client = clients[persona]
         # What "not found" looks like for this persona.
         nowhere = (
             "/no-such-page/" if persona == "anonymous" else reverse("hs-group", args=[MISSING])
         )
         missing_page = _page(client.get(nowhere))
-        for variant, (facts, args) in _targets(world, persona, entry.target).items():
+        for variant, (facts, args) in targets[persona].items():
             url = reverse(name, args=args)
             allowed = ORACLE[entry.rule](world, persona, facts)
             for method in entry.methods:
@@ -465,3 +498,4 @@ def test_the_matrix_S15_S44(name: str) -> None:
                     assert response.status_code == 404, where
                     # Identical to a missing id: nothing tells it exists.
                     assert _page(response) == missing_page, where
+    assert database_snapshot() == before, f"a GET of {name} changed the database (S30)"
