@@ -30,6 +30,9 @@ PRODUCTION = ENVIRONMENT == "production"
 TESTING = ENVIRONMENT == "test"
 
 DATA_DIR = env.path("HOLDSPACE_DATA_DIR", Path.cwd() / "var")
+# `holdspace check`, `serve` and `prepare` warn when less than this many
+# megabytes are free on the data directory's disk (0: never).
+MIN_FREE_MB = env.integer("HOLDSPACE_MIN_FREE_MB", 200, minimum=0, maximum=10_000_000)
 
 DEBUG = env.boolean("HOLDSPACE_DEBUG", False)
 if PRODUCTION and DEBUG:

@@ -1,4 +1,5 @@
-"""System checks: every view has a policy (always), and deploy checks (S17, S34).
+"""System checks: every view has a policy and no restore is unfinished
+(always), and deploy checks (S17, S34); the free-space warning (S53).
 
 `holdspace check` runs Django's `check --deploy --fail-level WARNING` and
 therefore every check registered here with ``deploy=True``.
@@ -7,6 +8,7 @@ therefore every check registered here with ``deploy=True``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +16,7 @@ from django.contrib.auth.hashers import Argon2PasswordHasher, get_hashers
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from holdspace.lib import storage
 from holdspace.web.policy import policy_of
 
 # Argon2id floor for password hashing in production: 64 MiB, two passes.
@@ -47,6 +50,23 @@ def check_view_policies(app_configs: Any = None, **kwargs: Any) -> list[CheckMes
                 )
             )
     return errors
+
+
+@register("holdspace_data")
+def check_interrupted_restore(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Nothing runs on a half-restored data directory: no demo on restored keys,
+    no server, no migration (S39). `holdspace restore` itself skips the checks."""
+    from holdspace.vault.backup import interrupted_restore
+
+    problem = interrupted_restore()
+    return [Error(problem, id="holdspace.E030")] if problem else []
+
+
+def free_space_warning() -> str | None:
+    """Said by `holdspace check`, `serve` and `prepare` when the data directory's
+    disk has less than HOLDSPACE_MIN_FREE_MB free. Not a failed check: with
+    little space left, reading must still work, so nothing refuses to start."""
+    return storage.low_space(Path(settings.DATA_DIR), settings.MIN_FREE_MB)
 
 
 _CSP_MUST_BE_NONE = ("default-src", "object-src", "base-uri", "frame-ancestors")

@@ -39,15 +39,18 @@ The plaintext is a tar stream (tarfile ``w|``, PAX), in this order::
                                  database_engine, files [{path, size, sha256}]
 
 Nothing is held in memory whole: the database snapshot goes to a temporary
-directory in the data directory (removed afterwards), the archive is written
-to ``<output>.tmp`` and renamed when complete.
+directory next to the output file (on its disk, so a backup to another disk
+does not fill the data directory's), the archive is written to
+``<output>.tmp`` and renamed when complete.
 
-Restoring decrypts and checks everything into a temporary directory inside the
-data directory first; only when the stream, the archive and the manifest all
-check out are the files moved into place (the database last). Afterwards the
-database is checked (SQLite integrity check, migrations, audit hash chain); if
-that fails on SQLite, what was placed is removed again. The restored secret
-key only takes effect in processes started afterwards.
+Restoring is one step that can be rerun (see restore.py and state.py): it
+decrypts and checks everything into a staging directory inside the data
+directory, with a marker saying a restore is under way; on SQLite the staged
+database is checked there (integrity, migrations, audit hash chain). Then
+the files are renamed into place (the database last; on PostgreSQL,
+pg_restore in one transaction first) and the marker is removed. Killed
+midway, a rerun finishes or starts afresh; meanwhile no other command runs.
+The restored secret key only takes effect in processes started afterwards.
 
 The format keeps backups confidential and detects damage; it does not say who
 made a file: anyone with the public key can write one. Restore only backups
@@ -61,11 +64,13 @@ from holdspace.vault.backup.common import (
     BackupError,
     Progress,
     ProgressPrinter,
+    database_is_empty,
     human_size,
 )
 from holdspace.vault.backup.create import (
     create_backup,
     default_output,
+    output_path,
 )
 from holdspace.vault.backup.keys import (
     fingerprint,
@@ -81,6 +86,11 @@ from holdspace.vault.backup.restore import (
     RestoreResult,
     restore_backup,
 )
+from holdspace.vault.backup.state import (
+    discard_restore_leftovers,
+    interrupted_restore,
+    remove_stale,
+)
 
 __all__ = [
     "SUFFIX",
@@ -89,15 +99,20 @@ __all__ = [
     "ProgressPrinter",
     "RestoreResult",
     "create_backup",
+    "database_is_empty",
     "default_output",
+    "discard_restore_leftovers",
     "fingerprint",
     "generate_keypair",
     "human_size",
+    "interrupted_restore",
     "key_id",
     "load_public_key",
+    "output_path",
     "parse_private_key",
     "parse_public_key",
     "public_key_path",
+    "remove_stale",
     "restore_backup",
     "save_public_key",
 ]

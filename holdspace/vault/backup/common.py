@@ -42,6 +42,7 @@ INSTANCE_KEY_MEMBER = "keys/instance_key"
 SECRET_KEY_MEMBER = "keys/secret_key"  # noqa: S105  (a name in the archive)
 _FIXED_MEMBERS = frozenset({SQLITE_MEMBER, PGDUMP_MEMBER, INSTANCE_KEY_MEMBER, SECRET_KEY_MEMBER})
 _SQLITE_SUFFIXES = (".sqlite3", ".sqlite3-wal", ".sqlite3-shm", ".sqlite3-journal")
+_SQLITE_PAGE_ONE = 108  # the file header and page 1's b-tree header
 
 _DAMAGED = (
     "The backup is damaged or was altered (authentication failed); "
@@ -72,6 +73,38 @@ def _sqlite_path() -> Path:
     return Path(settings.DATABASES["default"]["NAME"]).resolve()
 
 
+def sqlite_is_empty(path: Path) -> bool:
+    """Whether the SQLite file at ``path`` holds no tables (or does not exist).
+
+    Read from the file's first page, without opening it with SQLite, which
+    would create -wal and -shm files. Merely opening a missing database (as
+    any command does) leaves one page with no table on it. A WAL with content
+    may hold tables not yet written back: not empty.
+    """
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_SQLITE_PAGE_ONE)
+    except FileNotFoundError:
+        return True
+    if not head:
+        return True
+    if len(head) < _SQLITE_PAGE_ONE or not head.startswith(b"SQLite format 3\0"):
+        return False  # not known to be empty
+    # Page 1 holds the schema table: a leaf table page (0x0D) with no cells.
+    return head[100] == 0x0D and head[103:105] == b"\0\0"
+
+
+def database_is_empty() -> bool:
+    """Whether the configured database holds no tables at all."""
+    if connection.vendor == "sqlite":
+        return sqlite_is_empty(_sqlite_path())
+    connection.close()
+    return not connection.introspection.table_names()
+
+
 def _secret_key_file() -> Path | None:
     """The file the secret key comes from, if any (HOLDSPACE_SECRET_KEY_FILE or the default)."""
     configured = env.optional_string("HOLDSPACE_SECRET_KEY_FILE")
@@ -98,7 +131,7 @@ class _Excluded:
 
     def __call__(self, path: Path) -> bool:
         if path.parent == self.root and (
-            path.name in ("backups", "demo-credentials.json")
+            path.name in ("backups", "demo-credentials.json", "restore-in-progress")
             or path.name.endswith(_SQLITE_SUFFIXES)
         ):
             return True

@@ -21,7 +21,9 @@ from typing import IO, Any, BinaryIO, cast
 from django.conf import settings
 from django.db import connection
 
-from holdspace.vault import crypto, instance
+from holdspace.lib import locks
+from holdspace.vault import instance
+from holdspace.vault.backup import state
 from holdspace.vault.backup.common import (
     INSTANCE_KEY_MEMBER,
     MANIFEST,
@@ -183,14 +185,6 @@ def _holdspace_version() -> str:
         return "unknown"
 
 
-def _make_work_dir(purpose: str) -> Path:
-    root = _data_dir()
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    work = root / f".{purpose}-{crypto.random_bytes(6).hex()}.tmp"
-    work.mkdir(mode=0o700)
-    return work
-
-
 def _write_archive(
     sink: BinaryIO,
     public_key: bytes,
@@ -226,18 +220,49 @@ def _write_archive(
     writer.close()
 
 
+def _file_name() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"holdspace-{stamp}{SUFFIX}"
+
+
 def default_output() -> Path:
     """``DATA_DIR/backups/holdspace-<UTC timestamp>.hsbackup``."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return _data_dir() / "backups" / f"holdspace-{stamp}{SUFFIX}"
+    return _data_dir() / "backups" / _file_name()
+
+
+def output_path(value: Path) -> Path:
+    """Where ``backup --output VALUE`` writes: VALUE itself, or a new file
+    named like the default one if VALUE is a directory."""
+    value = value.expanduser().resolve()
+    return value / _file_name() if value.is_dir() else value
+
+
+def _open_staging(output: Path, staging: Path) -> int:
+    """The half-written file, created 0600 and locked while we write it; one
+    that no running backup holds is a crash's leftover and is replaced."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        state.remove_stale(output.parent)
+        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise BackupError(
+            f"{staging} exists: another backup is being written there right now. Wait for it "
+            "to finish, or choose another file name."
+        ) from None
+    except OSError as error:
+        raise BackupError(f"Cannot write {output}: {error.strerror}.") from None
+    locks.try_lock(descriptor)
+    return descriptor
 
 
 def create_backup(output: Path, progress: Progress | None = None) -> Path:
     """Write an encrypted backup to ``output`` and return its path.
 
-    ``progress(done, total)`` is called with plaintext bytes as they are
-    added. Raises BackupError if no public key is configured, ``output``
-    exists, or anything cannot be read or written; then no file is left.
+    The database snapshot is staged next to ``output`` (on its disk, not the
+    data directory's). ``progress(done, total)`` is called with plaintext
+    bytes as they are added. Raises BackupError if no public key is
+    configured, ``output`` exists, or anything cannot be read or written;
+    then no file is left. What crashed backups left there is removed first.
     """
     public_key = load_public_key()
     engine = _engine()
@@ -245,24 +270,21 @@ def create_backup(output: Path, progress: Progress | None = None) -> Path:
     staging = output.with_name(output.name + ".tmp")
     if output.exists():
         raise BackupError(f"{output} already exists; choose another file name.")
+    descriptor = _open_staging(output, staging)
+    state.remove_stale(_data_dir())  # where older versions staged their snapshots
     try:
-        output.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise BackupError(
-            f"{staging} exists: another backup is being written there, or an earlier one was "
-            "interrupted (then remove the file) ."
-        ) from None
+        work = state.make_work_dir(output.parent, "backup")
     except OSError as error:
-        raise BackupError(f"Cannot write {output}: {error.strerror}.") from None
-    work = _make_work_dir("backup")
+        os.close(descriptor)
+        staging.unlink(missing_ok=True)
+        raise BackupError(f"Cannot write next to {output}: {error.strerror}.") from None
     try:
-        with os.fdopen(descriptor, "wb") as sink:
-            _write_archive(sink, public_key, engine, work, {output, staging}, progress)
+        with state.held(work), os.fdopen(descriptor, "wb") as sink:
+            _write_archive(sink, public_key, engine, work, {output, staging, work}, progress)
             sink.flush()
             os.fsync(sink.fileno())
-        os.replace(staging, output)
-        _fsync_directory(output.parent)
+            os.replace(staging, output)
+        state.fsync_directory(output.parent)
     except OSError as error:
         staging.unlink(missing_ok=True)
         name = f" ({error.filename})" if error.filename else ""
@@ -273,15 +295,3 @@ def create_backup(output: Path, progress: Progress | None = None) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return output
-
-
-def _fsync_directory(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-
-
-# Restoring ------------------------------------------------------------------------

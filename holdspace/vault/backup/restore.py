@@ -1,4 +1,19 @@
-"""Restoring a backup: decrypt and verify everything first, then place it, then check it."""
+"""Restoring a backup as one step that can be rerun.
+
+1. Staging: decrypt and unpack into ``DATA_DIR/.restore-<random>.tmp``, check
+   the stream, the archive, the manifest and (on SQLite) the database itself:
+   integrity, migrations and the audit chain, with the backup's own instance
+   key. Nothing is in place yet; the marker ``restore-in-progress`` (phase
+   ``staging``) says a restore is under way. A failure removes both.
+2. Switching: the marker lists the moves (phase ``switching``); on PostgreSQL
+   pg_restore runs first, in one transaction, and the restored database is
+   checked. Then every file is renamed into place, the database last on
+   SQLite, and the marker is removed.
+
+Killed anywhere, a rerun with the same backup finishes the switch, or throws
+the staging away and starts again; until then every other command refuses
+to run (system check holdspace.E030). See holdspace.vault.backup.state.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +27,24 @@ import os
 import shutil
 import sqlite3
 import tarfile
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, cast
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 
-from holdspace.lib import env
-from holdspace.lib.env import write_private_file
+from holdspace.lib import env, locks
 from holdspace.vault import crypto, instance
+from holdspace.vault.backup import state
 from holdspace.vault.backup.common import (
+    _AD_BYTES,
     _COPY_BYTES,
     _DAMAGED,
     _FIXED_MEMBERS,
     _MANIFEST_MAX_BYTES,
+    _STREAM_HEADER_BYTES,
     INSTANCE_KEY_MEMBER,
     MANIFEST,
     MANIFEST_VERSION,
@@ -39,16 +57,15 @@ from holdspace.vault.backup.common import (
     _engine,
     _Excluded,
     _sqlite_path,
+    sqlite_is_empty,
 )
-from holdspace.vault.backup.create import (
-    _make_work_dir,
-    _run_pg,
-)
-from holdspace.vault.backup.keys import (
-    parse_private_key,
-)
-from holdspace.vault.backup.stream import (
-    _DecryptingReader,
+from holdspace.vault.backup.create import _run_pg
+from holdspace.vault.backup.keys import parse_private_key
+from holdspace.vault.backup.stream import _DecryptingReader
+
+_BUSY = (
+    "Another restore or `holdspace prepare` is working in this data directory. Wait until "
+    "it has finished, then run the restore again."
 )
 
 
@@ -75,37 +92,50 @@ class _Extracted:
         return self.root.joinpath(*PurePosixPath(name).parts)
 
 
-def _holdspace_data_found(engine: str) -> list[str]:
-    """What in the target says it already holds Holdspace data."""
-    found = []
+# The target: empty, or holding only what an interrupted restore of this backup put there.
+
+
+def _sqlite_holds_data() -> list[str]:
+    # A file without tables is no database: opening a missing one (`audit verify`) makes it.
+    name = _sqlite_path()
+    return [] if sqlite_is_empty(name) else [str(name)]
+
+
+def _postgresql_tables() -> list[str]:
+    connection.close()
+    try:
+        return list(connection.introspection.table_names())
+    except DatabaseError as error:
+        raise BackupError(f"Cannot connect to the PostgreSQL database: {error}") from None
+
+
+def _require_empty_database(engine: str) -> None:
     if engine == "sqlite":
-        name = _sqlite_path()
-        found += [
-            str(p) for p in (name, *(Path(f"{name}{s}") for s in ("-wal", "-shm"))) if p.exists()
-        ]
+        found = _sqlite_holds_data()
     else:
-        try:
-            tables = connection.introspection.table_names()
-        except DatabaseError as error:
-            raise BackupError(f"Cannot connect to the PostgreSQL database: {error}") from None
-        if tables:
-            found.append(f"the PostgreSQL database ({len(tables)} tables)")
+        tables = _postgresql_tables()
+        found = [f"the PostgreSQL database ({len(tables)} tables)"] if tables else []
     key = Path(settings.VAULT_INSTANCE_KEY_FILE)
-    if key.exists():
+    if found and key.exists():
         found.append(str(key))
-    # A secret_key file on its own does not count: every Holdspace command
-    # creates one at start-up when it is missing, and alone it protects nothing.
-    return found
-
-
-def _require_empty_target(engine: str) -> None:
-    found = _holdspace_data_found(engine)
     if found:
         raise BackupError(
             "A backup is only restored into an empty data directory, and this one already "
             f"holds Holdspace data: {', '.join(found)}. Nothing was changed. Point "
             "HOLDSPACE_DATA_DIR at a new, empty directory (and, on PostgreSQL, use an "
             "empty database), then restore again."
+        )
+
+
+def _check_instance_key_target(extracted: _Extracted) -> None:
+    """An instance key already in place is refused, unless it is this backup's
+    (left by a restore an older Holdspace did not finish)."""
+    target = Path(settings.VAULT_INSTANCE_KEY_FILE)
+    if target.exists() and target.read_bytes() != extracted.path(INSTANCE_KEY_MEMBER).read_bytes():
+        raise BackupError(
+            "A backup is only restored into an empty data directory, and this one already "
+            f"holds another instance key: {target}. Nothing was changed. Point "
+            "HOLDSPACE_DATA_DIR at a new, empty directory, then restore again."
         )
 
 
@@ -242,68 +272,6 @@ def _check_sqlite(path: Path) -> None:
         )
 
 
-class _Placement:
-    """Moves restored files into place, remembering how to take them out again."""
-
-    def __init__(self) -> None:
-        self._created: list[Path] = []
-        self._directories: list[Path] = []
-        self._replaced: list[tuple[Path, bytes]] = []
-        self.database_restored = False
-
-    def _parents(self, directory: Path) -> None:
-        missing = []
-        while not directory.exists():
-            missing.append(directory)
-            directory = directory.parent
-        for path in reversed(missing):
-            path.mkdir(mode=0o700)
-            self._directories.append(path)
-
-    def move(self, source: Path, target: Path) -> None:
-        """``source`` to ``target``, never over an existing file."""
-        self._parents(target.parent)
-        try:
-            # A hard link fails if the target exists: no check-then-write race.
-            os.link(source, target)
-            self._created.append(target)
-            source.unlink()
-        except OSError as error:
-            if error.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
-                raise
-            with source.open("rb") as handle:
-                self._created.append(target)
-                _copy_out(handle, target)
-
-    def write(self, target: Path, content: str) -> None:
-        self._parents(target.parent)
-        write_private_file(target, content)
-        self._created.append(target)
-
-    def replace(self, target: Path, content: str) -> None:
-        previous = target.read_bytes()
-        staging = target.with_name(target.name + ".tmp")
-        staging.unlink(missing_ok=True)
-        write_private_file(staging, content)
-        os.replace(staging, target)
-        self._replaced.append((target, previous))
-
-    def also_remove(self, *paths: Path) -> None:
-        """Files that appear because of what was placed (SQLite's -wal, -shm)."""
-        self._created.extend(paths)
-
-    def undo(self) -> None:
-        for path in reversed(self._created):
-            with contextlib.suppress(OSError):
-                path.unlink(missing_ok=True)
-        for path, previous in self._replaced:
-            with contextlib.suppress(OSError):
-                path.write_bytes(previous)
-        for directory in reversed(self._directories):
-            with contextlib.suppress(OSError):
-                directory.rmdir()
-
-
 def _check_targets(extracted: _Extracted) -> None:
     """Refuse before changing anything if a restored file would overwrite another."""
     root = _data_dir()
@@ -329,54 +297,6 @@ def _sha256_of(path: Path) -> str:
         while block := handle.read(_COPY_BYTES):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _place_secret_key(extracted: _Extracted, placed: _Placement, notes: list[str]) -> None:
-    content = extracted.path(SECRET_KEY_MEMBER).read_text(encoding="utf-8")
-    if content.strip() == settings.SECRET_KEY:
-        return
-    if (
-        env.optional_string("HOLDSPACE_SECRET_KEY_FILE") is not None
-        or env.optional_string("HOLDSPACE_SECRET_KEY") is not None
-    ):
-        # The administrator manages this key; restore does not overwrite it.
-        notes.append(
-            "The backup's secret key was not restored: HOLDSPACE_SECRET_KEY or "
-            "HOLDSPACE_SECRET_KEY_FILE is set, and restore does not overwrite a key you "
-            "manage. People may have to log in again."
-        )
-        return
-    target = _data_dir() / "secret_key"
-    if target.exists():
-        placed.replace(target, content)
-    else:
-        placed.write(target, content)
-
-
-def _place_all(extracted: _Extracted, engine: str, placed: _Placement, notes: list[str]) -> None:
-    key_text = extracted.path(INSTANCE_KEY_MEMBER).read_text(encoding="ascii")
-    placed.write(Path(settings.VAULT_INSTANCE_KEY_FILE), key_text)
-    _place_secret_key(extracted, placed, notes)
-    for name in sorted(extracted.found):
-        if name.startswith("files/") and not _file_target(name).exists():
-            placed.move(extracted.path(name), _file_target(name))
-    # The database last: until it is there, the data directory still counts as empty.
-    if engine == "sqlite":
-        database = _sqlite_path()
-        placed.also_remove(*(Path(f"{database}{s}") for s in ("-wal", "-shm", "-journal")))
-        placed.move(extracted.path(SQLITE_MEMBER), database)
-    else:
-        _run_pg(
-            "pg_restore",
-            [
-                "--no-owner",
-                "--no-acl",
-                "--single-transaction",
-                "--exit-on-error",
-                str(extracted.path(PGDUMP_MEMBER)),
-            ],
-        )
-        placed.database_restored = True
 
 
 def _verify_database() -> tuple[int | None, int]:
@@ -413,77 +333,349 @@ def _verify_database() -> tuple[int | None, int]:
     return count, 0
 
 
-def restore_backup(
-    path: Path, private_key_text: str, progress: Progress | None = None
-) -> RestoreResult:
-    """Restore the backup at ``path`` into the (empty) data directory and verify it.
+# Verifying a database: the staged SQLite file, or the restored PostgreSQL tables.
 
-    ``progress(done, total)`` is called with bytes of the backup file read.
-    Raises BackupError, with nothing left behind in the data directory, if the
-    target is not empty, the key is wrong, or the file is not a complete,
-    unaltered Holdspace backup. The restored secret key only takes effect in
-    processes started afterwards.
-    """
-    private_key = parse_private_key(private_key_text)
-    engine = _engine()
-    _require_empty_target(engine)
+
+@contextlib.contextmanager
+def _database_at(path: Path) -> Iterator[None]:
+    """The default connection opens the SQLite file ``path`` for the block."""
+    original = connections["default"]
+    original.close()
+    staged = type(original)({**original.settings_dict, "NAME": str(path)}, "default")
+    connections["default"] = staged
     try:
-        source = path.open("rb")
-    except OSError as error:
-        raise BackupError(f"Cannot read {path}: {error.strerror}.") from None
-    work = _make_work_dir("restore")
-    try:
-        with source:
-            extracted = _extract(
-                source, private_key, os.fstat(source.fileno()).st_size, work, progress
-            )
-        _check_contents(extracted, engine)
-        _check_targets(extracted)
-        _require_empty_target(engine)
-        return _place_and_verify(extracted, engine)
-    except OSError as error:
-        name = f" ({error.filename})" if error.filename else ""
-        raise BackupError(f"The backup could not be restored: {error.strerror}{name}.") from None
+        yield
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        staged.close()
+        connections["default"] = original
+
+
+@contextlib.contextmanager
+def _instance_key_at(path: Path) -> Iterator[None]:
+    """The instance key is read from ``path`` for the block (the backup's own,
+    before it is in place)."""
+    previous = settings.VAULT_INSTANCE_KEY_FILE
+    settings.VAULT_INSTANCE_KEY_FILE = path
+    instance.forget()
+    try:
+        yield
+    finally:
+        settings.VAULT_INSTANCE_KEY_FILE = previous
         instance.forget()
 
 
-def _place_and_verify(extracted: _Extracted, engine: str) -> RestoreResult:
-    placed = _Placement()
-    notes: list[str] = []
-    try:
-        _place_all(extracted, engine, placed, notes)
-        audit_entries, pending = _verify_database()
-    except BackupError as error:
-        connection.close()
-        placed.undo()
-        if placed.database_restored and engine == "postgresql":
-            # pg_restore committed; dropping tables again is for the administrator to decide.
-            raise BackupError(
-                f"{error} The PostgreSQL database now holds the restored tables (the key "
-                "files were removed again): empty it before restoring again."
-            ) from None
-        raise
-    except BaseException:
-        connection.close()
-        placed.undo()
-        raise
-    if pending:
+def _verify_staged_sqlite(extracted: _Extracted) -> tuple[int | None, int]:
+    database = extracted.path(SQLITE_MEMBER)
+    with _database_at(database), _instance_key_at(extracted.path(INSTANCE_KEY_MEMBER)):
+        result = _verify_database()
+    # Fold anything the check wrote into the file itself, so that one rename places it.
+    with contextlib.closing(sqlite3.connect(database)) as staged:
+        staged.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if Path(f"{database}-wal").exists():
+        Path(f"{database}-wal").unlink()
+    Path(f"{database}-shm").unlink(missing_ok=True)
+    return result
+
+
+def _pending_note(pending: int) -> list[str]:
+    if not pending:
+        return []
+    return [
+        f"{pending} migration(s) of this Holdspace version are not applied yet: run "
+        "`holdspace migrate`, then `holdspace audit verify`."
+    ]
+
+
+# Staging ---------------------------------------------------------------------------
+
+
+def _move(work: Path, source: Path, target: Path, *, replace: bool = False) -> dict[str, Any]:
+    return {
+        "source": source.relative_to(work).as_posix(),
+        "target": str(target),
+        "replace": replace,
+    }
+
+
+def _secret_key_move(extracted: _Extracted, work: Path, notes: list[str]) -> list[dict[str, Any]]:
+    staged = extracted.path(SECRET_KEY_MEMBER)
+    if staged.read_text(encoding="utf-8").strip() == settings.SECRET_KEY:
+        return []
+    if (
+        env.optional_string("HOLDSPACE_SECRET_KEY_FILE") is not None
+        or env.optional_string("HOLDSPACE_SECRET_KEY") is not None
+    ):
+        # The administrator manages this key; restore does not overwrite it.
         notes.append(
-            f"{pending} migration(s) of this Holdspace version are not applied yet: run "
-            "`holdspace migrate`, then `holdspace audit verify`."
+            "The backup's secret key was not restored: HOLDSPACE_SECRET_KEY or "
+            "HOLDSPACE_SECRET_KEY_FILE is set, and restore does not overwrite a key you "
+            "manage. People may have to log in again."
         )
+        return []
+    # Replaces the one every command generates at start-up when there is none.
+    return [_move(work, staged, _data_dir() / "secret_key", replace=True)]
+
+
+def _plan(extracted: _Extracted, engine: str, work: Path, notes: list[str]) -> list[dict[str, Any]]:
+    """The renames that put the backup in place, in order: files, keys, and the
+    SQLite database last (until it is there, the data directory counts as empty)."""
+    moves = [
+        _move(work, extracted.path(name), _file_target(name))
+        for name in sorted(extracted.found)
+        if name.startswith("files/") and not _file_target(name).exists()
+    ]
+    moves += _secret_key_move(extracted, work, notes)
+    key = Path(settings.VAULT_INSTANCE_KEY_FILE)
+    if not key.exists():
+        moves.append(_move(work, extracted.path(INSTANCE_KEY_MEMBER), key))
+    if engine == "sqlite":
+        moves.append(_move(work, extracted.path(SQLITE_MEMBER), _sqlite_path()))
+    return moves
+
+
+def _stage(
+    source: IO[bytes],
+    private_key: bytes,
+    engine: str,
+    progress: Progress | None,
+    work: Path,
+    marker: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything up to the switch; returns the marker of the switch."""
+    size = os.fstat(source.fileno()).st_size
+    extracted = _extract(source, private_key, size, work, progress)
+    _check_contents(extracted, engine)
+    _check_targets(extracted)
+    _check_instance_key_target(extracted)
+    audit_entries, pending = None, 0
+    if engine == "sqlite":
+        audit_entries, pending = _verify_staged_sqlite(extracted)
+    notes: list[str] = []
+    moves = _plan(extracted, engine, work, notes)
+    _require_empty_database(engine)
     manifest = extracted.manifest
-    return RestoreResult(
+    result = RestoreResult(
         created_at=str(manifest.get("created_at", "unknown")),
         holdspace_version=str(manifest.get("holdspace_version", "unknown")),
         database_engine=engine,
         entries=len(extracted.found),
         audit_entries=audit_entries,
         pending_migrations=pending,
-        notes=tuple(notes),
+        notes=tuple(notes + _pending_note(pending)),
     )
+    return {**marker, "phase": state.SWITCHING, "moves": moves, "result": asdict(result)}
 
 
-# Progress display -----------------------------------------------------------------
+# Switching -------------------------------------------------------------------------
+
+
+def _copy_beside(source: Path, target: Path) -> None:
+    """``source`` to ``target`` on another file system: a private copy next to
+    the target, synced, then renamed (never over an existing file)."""
+    partial = target.with_name(f".{target.name}.restore.tmp")
+    partial.unlink(missing_ok=True)
+    with source.open("rb") as handle:
+        _copy_out(handle, partial)
+    descriptor = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+    if target.exists():
+        partial.unlink()
+        raise FileExistsError(errno.EEXIST, "exists", str(target))
+    os.rename(partial, target)
+
+
+def _clear_empty_sqlite(target: Path) -> None:
+    """A database without tables (and its side files), as merely opening a
+    missing database leaves it, is no data; the restored one takes its place.
+    Side files without their database go too: SQLite would apply a stray -wal
+    to the restored file."""
+    if not target.exists() or sqlite_is_empty(target):
+        for path in (target, *(Path(f"{target}{s}") for s in ("-wal", "-shm", "-journal"))):
+            path.unlink(missing_ok=True)
+
+
+def _move_into_place(source: Path, target: Path, *, replace: bool) -> None:
+    """Rename ``source`` to ``target``; done already if ``source`` is gone and
+    ``target`` is there (a rerun). Never overwrites unless ``replace``."""
+    if not source.exists():
+        if target.exists():
+            return
+        raise BackupError(
+            f"The staged copy of {target} is missing; the restore cannot be finished. "
+            "Point HOLDSPACE_DATA_DIR at a new, empty directory and restore again."
+        )
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if target == _sqlite_path():
+        _clear_empty_sqlite(target)
+    try:
+        if replace:
+            os.replace(source, target)
+            return
+        # A hard link fails if the target exists: no check-then-write race.
+        os.link(source, target)
+    except FileExistsError:
+        if not os.path.samefile(source, target):  # else: linked before the kill
+            raise BackupError(
+                f"{target} appeared while the restore ran; restore never overwrites. Move it "
+                "away and run the restore again to finish."
+            ) from None
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EPERM, errno.ENOTSUP):
+            raise
+        if replace:
+            target.unlink(missing_ok=True)
+        _copy_beside(source, target)
+    source.unlink()
+
+
+def _give_up(work: Path) -> None:
+    shutil.rmtree(work, ignore_errors=True)
+    state.remove_marker()
+
+
+def _restore_postgresql(work: Path, marker: dict[str, Any]) -> None:
+    """pg_restore in one transaction (unless a run before the kill committed it),
+    then the restored tables are checked with the backup's instance key."""
+    if marker.get("database_checked"):
+        return
+    payload = work / "payload"
+    if not _postgresql_tables():
+        try:
+            _run_pg(
+                "pg_restore",
+                [
+                    "--no-owner",
+                    "--no-acl",
+                    "--single-transaction",
+                    "--exit-on-error",
+                    str(payload.joinpath(*PurePosixPath(PGDUMP_MEMBER).parts)),
+                ],
+            )
+        except BackupError as error:
+            _give_up(work)  # one transaction: the database is as it was
+            raise BackupError(f"{error} Nothing was restored.") from None
+    try:
+        with _instance_key_at(payload.joinpath(*PurePosixPath(INSTANCE_KEY_MEMBER).parts)):
+            audit_entries, pending = _verify_database()
+    except BackupError as error:
+        connection.close()
+        _give_up(work)
+        # Dropping tables again is for the administrator to decide.
+        raise BackupError(
+            f"{error} The PostgreSQL database now holds the restored tables, but the key "
+            "files were not put in place: empty the database before restoring again."
+        ) from None
+    result = marker["result"]
+    result["audit_entries"], result["pending_migrations"] = audit_entries, pending
+    result["notes"] = [*result["notes"], *_pending_note(pending)]
+    marker["database_checked"] = True
+    state.write_marker(marker)
+
+
+def _switch(marker: dict[str, Any], engine: str) -> RestoreResult:
+    work = _data_dir() / str(marker.get("work", ""))
+    if not (marker.get("work") and work.is_dir()):
+        raise BackupError(
+            "The interrupted restore's staging area is gone; it cannot be finished. Point "
+            "HOLDSPACE_DATA_DIR at a new, empty directory and restore again."
+        )
+    if engine == "postgresql":
+        _restore_postgresql(work, marker)
+    for move in marker["moves"]:
+        _move_into_place(work / move["source"], Path(move["target"]), replace=move["replace"])
+    for directory in sorted({Path(move["target"]).parent for move in marker["moves"]}):
+        state.fsync_directory(directory)
+    state.remove_marker()
+    shutil.rmtree(work, ignore_errors=True)
+    result = dict(marker["result"])
+    return RestoreResult(**{**result, "notes": tuple(result["notes"])})
+
+
+def _resume(marker: dict[str, Any], backup_id: str, engine: str) -> RestoreResult:
+    if marker.get("backup") != backup_id:
+        made = marker.get("result", {}).get("created_at", "at another time")
+        raise BackupError(
+            f"A restore of another backup (made {made}) was interrupted in this data "
+            "directory while its files were being put in place. Run `holdspace restore` with "
+            "that backup to finish it. Nothing was changed."
+        )
+    if marker.get("engine") != engine:
+        raise BackupError(
+            f"The interrupted restore was for {marker.get('engine')}, but Holdspace is now "
+            f"configured for {engine}. Configure it as before and run the restore again."
+        )
+    result = _switch(marker, engine)
+    notes = ("An interrupted restore of this backup was finished.", *result.notes)
+    return RestoreResult(**{**asdict(result), "notes": notes})
+
+
+def _backup_id(source: IO[bytes]) -> str:
+    """Names a backup file: its header is random for every backup made."""
+    head = source.read(_AD_BYTES + _STREAM_HEADER_BYTES)
+    source.seek(0)
+    return hashlib.sha256(head).hexdigest()[:32]
+
+
+def _restore(
+    source: IO[bytes], private_key: bytes, engine: str, progress: Progress | None
+) -> RestoreResult:
+    backup_id = _backup_id(source)
+    marker = state.read_marker()
+    if marker is not None and marker.get("phase") == state.SWITCHING:
+        return _resume(marker, backup_id, engine)
+    state.discard_restore_leftovers()  # the lock is ours: no restore is running
+    state.remove_stale(_data_dir())
+    _require_empty_database(engine)
+    work = state.make_work_dir(_data_dir(), "restore")
+    marker = {"phase": state.STAGING, "work": work.name, "backup": backup_id, "engine": engine}
+    try:
+        state.write_marker(marker)
+        marker = _stage(source, private_key, engine, progress, work, marker)
+        state.write_marker(marker)
+    except OSError as error:
+        _give_up(work)
+        name = f" ({error.filename})" if error.filename else ""
+        raise BackupError(
+            f"The backup could not be restored: {error.strerror}{name}. Nothing was restored."
+        ) from None
+    except BaseException:
+        _give_up(work)
+        raise
+    return _switch(marker, engine)
+
+
+def restore_backup(
+    path: Path, private_key_text: str, progress: Progress | None = None
+) -> RestoreResult:
+    """Restore the backup at ``path`` into the (empty) data directory, verified.
+
+    ``progress(done, total)`` is called with bytes of the backup file read.
+    Raises BackupError, with nothing left behind in the data directory, if the
+    target is not empty, the key is wrong, or the file is not a complete,
+    unaltered Holdspace backup. Killed or stopped while the files are put in
+    place, a rerun with the same file finishes. The restored secret key only
+    takes effect in processes started afterwards.
+    """
+    private_key = parse_private_key(private_key_text)
+    engine = _engine()
+    try:
+        source = path.open("rb")
+    except OSError as error:
+        raise BackupError(f"Cannot read {path}: {error.strerror}.") from None
+    try:
+        with source, locks.maintenance(timeout=0):
+            return _restore(source, private_key, engine, progress)
+    except locks.LockTimeout:
+        raise BackupError(_BUSY) from None
+    except OSError as error:
+        name = f" ({error.filename})" if error.filename else ""
+        raise BackupError(
+            f"The restore stopped while putting files in place: {error.strerror}{name}. "
+            "Remedy that, then run the same restore again to finish it."
+        ) from None
+    finally:
+        connection.close()
+        instance.forget()

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -465,3 +466,289 @@ def test_restore_drill_on_postgresql_S13(tmp_path: Path) -> None:
         )
         assert again.returncode != 0 and "PostgreSQL database" in again.stderr
         assert _left_behind(tmp_path / "elsewhere") == set()
+
+
+# A restore killed at any step: finished by a rerun, or refused clearly (S13, S39) -
+
+# Runs `holdspace restore` in a process that kills itself (SIGKILL: no clean-up
+# whatever) at the step named by argv[1].
+KILLED_AT = r"""
+import os, signal, sys
+os.umask(0o077)
+import django
+django.setup()
+from django.core.management import call_command
+from holdspace.vault.backup import restore, state
+
+step, file, key = sys.argv[1:4]
+
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def after(function, calls=1, when=lambda *a, **k: True):
+    done = [0]
+    def wrapper(*args, **kwargs):
+        result = function(*args, **kwargs)
+        if when(*args, **kwargs):
+            done[0] += 1
+            if done[0] >= calls:
+                die()
+        return result
+    return wrapper
+
+
+def before(function, when):
+    def wrapper(*args, **kwargs):
+        if when(*args, **kwargs):
+            die()
+        return function(*args, **kwargs)
+    return wrapper
+
+
+database = str(restore._sqlite_path())
+if step == "unpacking":
+    restore._copy_out = after(restore._copy_out, calls=2)
+elif step == "checking":
+    restore._verify_database = die
+elif step == "marked":
+    state.write_marker = after(state.write_marker, when=lambda m: m["phase"] == state.SWITCHING)
+elif step == "first-move":
+    restore._move_into_place = after(restore._move_into_place)
+elif step == "keys-without-database":
+    restore._move_into_place = before(
+        restore._move_into_place, when=lambda source, target, **k: str(target) == database
+    )
+elif step == "database-in-place":
+    state.remove_marker = die
+elif step == "clean-up":
+    state.remove_marker = after(state.remove_marker)
+elif step == "pg-before-restore":
+    restore._run_pg = before(restore._run_pg, when=lambda program, args: True)
+elif step == "pg-after-restore":
+    restore._run_pg = after(restore._run_pg)
+call_command("restore", file, key=key)
+"""
+
+# Killed before the marker went, the restore is finished by a rerun; killed
+# after, it is done (and a rerun refuses: the data directory is not empty).
+UNFINISHED = ["unpacking", "checking", "marked", "first-move", "keys-without-database"]
+UNFINISHED += ["database-in-place"]
+DONE = ["clean-up"]
+
+
+def _kill_restore_at(step: str, file: Path, key: Path, env: dict[str, str]) -> None:
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, step, str(file), str(key)],
+        env={
+            "PATH": os.environ["PATH"],
+            "LANG": "C.UTF-8",
+            "DJANGO_SETTINGS_MODULE": "holdspace.settings",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL, (step, killed.stderr[-3000:])
+
+
+def _refused_clearly(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    return result.stderr
+
+
+def _no_leftovers(data: Path) -> None:
+    assert not (data / "restore-in-progress").exists()
+    assert not [path for path in data.iterdir() if path.name.startswith(".restore-")]
+
+
+@sqlite_only
+@pytest.mark.parametrize("step", UNFINISHED + DONE)
+def test_a_restore_killed_at_any_step_is_finished_by_a_rerun_or_done_S39(
+    prepared: Prepared, tmp_path: Path, step: str
+) -> None:
+    data = tmp_path / "data"
+    env = _env(data)
+    _kill_restore_at(step, prepared.backup, prepared.key, env)
+
+    verified = run_holdspace(["audit", "verify"], env)
+    demo = run_holdspace(["prepare"], env)
+    assert "Traceback" not in verified.stderr + demo.stderr
+    assert "Demo created" not in demo.stdout  # never a fresh demo on restored keys
+    rerun = run_holdspace(["restore", str(prepared.backup), "--key", str(prepared.key)], env)
+    if step in DONE:
+        assert verified.returncode == 0 and "intact" in verified.stdout
+        assert demo.returncode == 0, demo.stderr[-2000:]
+        assert "empty data directory" in _refused_clearly(rerun)
+    else:
+        assert "holdspace restore" in _refused_clearly(verified)
+        assert "holdspace restore" in _refused_clearly(demo)
+        assert rerun.returncode == 0, rerun.stderr[-3000:]
+        assert "integrity verified" in rerun.stdout
+        assert "intact" in _ok(["audit", "verify"], env).stdout
+    _no_leftovers(data)
+    assert (data / "instance_key").read_bytes() == (prepared.data / "instance_key").read_bytes()
+    assert stat.S_IMODE((data / "holdspace.sqlite3").stat().st_mode) == 0o600
+    _ok(["migrate", "--check"], env)
+
+
+@sqlite_only
+def test_an_interrupted_restore_is_read_back_intact_S13(prepared: Prepared, tmp_path: Path) -> None:
+    """The keys-without-database state of old: finished by the rerun, the
+    canaries open with the account's password and it can log in."""
+    env = _env(tmp_path / "data")
+    _kill_restore_at("keys-without-database", prepared.backup, prepared.key, env)
+    _ok(["restore", str(prepared.backup), "--key", str(prepared.key)], env)
+    _read_back_canaries(env, prepared.credentials)
+
+
+@sqlite_only
+def test_keys_left_without_their_database_refuse_a_demo_and_restore_again_S39(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    """What an older Holdspace left when killed: the keys in place, no database,
+    no marker. Nothing crashes, no demo is made on the restored key, and a
+    rerun of the restore finishes the job."""
+    data = tmp_path / "data"
+    env = _env(data)
+    _ok(["restore", str(prepared.backup), "--key", str(prepared.key)], env)
+    (data / "holdspace.sqlite3").unlink()
+
+    verified = run_holdspace(["audit", "verify"], env)
+    assert "restore again" in _refused_clearly(verified)  # an empty file appears
+    demo = run_holdspace(["prepare"], env)
+    assert "instance key" in _refused_clearly(demo) and "no demo" in demo.stderr
+    assert not (data / "demo-credentials.json").exists()
+    rerun = _ok(["restore", str(prepared.backup), "--key", str(prepared.key)], env)
+    assert "integrity verified" in rerun.stdout
+    assert "intact" in _ok(["audit", "verify"], env).stdout
+
+
+@sqlite_only
+def test_a_switch_under_way_is_finished_only_with_its_own_backup_S39(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.hsbackup"
+    _ok(["backup", "--output", str(other)], prepared.env)
+    data = tmp_path / "data"
+    env = _env(data)
+    _kill_restore_at("first-move", prepared.backup, prepared.key, env)
+    wrong = run_holdspace(["restore", str(other), "--key", str(prepared.key)], env)
+    assert "another backup" in _refused_clearly(wrong)
+    assert (data / "restore-in-progress").exists()  # still waiting for its own backup
+    _ok(["restore", str(prepared.backup), "--key", str(prepared.key)], env)
+    _no_leftovers(data)
+
+
+@sqlite_only
+def test_a_second_restore_at_the_same_time_is_refused_S39(
+    prepared: Prepared, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time; d = os.open(sys.argv[1], os.O_RDONLY);"
+            " fcntl.flock(d, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+            str(data),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        busy = run_holdspace(
+            ["restore", str(prepared.backup), "--key", str(prepared.key)], _env(data)
+        )
+        assert "Another restore or `holdspace prepare`" in _refused_clearly(busy)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert _left_behind(data) == set()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs the PostgreSQL server")
+@pytest.mark.parametrize("step", ["pg-before-restore", "pg-after-restore", "first-move"])
+def test_a_restore_killed_on_postgresql_is_finished_by_a_rerun_S39(
+    tmp_path: Path, step: str
+) -> None:
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.fail("pg_dump and pg_restore are needed for PostgreSQL backups")
+    with _scratch_databases(2) as (source_url, target_url):
+        source = {**_env(tmp_path / "source"), "DATABASE_URL": source_url}
+        target = {**_env(tmp_path / "target"), "DATABASE_URL": target_url}
+        key, file = tmp_path / "backup.key", tmp_path / "pg.hsbackup"
+        _ok(["migrate", "--no-input", "-v", "0"], source)
+        _ok(["demo", "--credentials", str(tmp_path / "credentials.json")], source)
+        _ok(["backup_keygen", "--private-out", str(key)], source)
+        _ok(["backup", "--output", str(file)], source)
+
+        _kill_restore_at(step, file, key, target)
+        verified = run_holdspace(["audit", "verify"], target)
+        assert "holdspace restore" in _refused_clearly(verified)
+        demo = run_holdspace(["prepare"], target)
+        assert "holdspace restore" in _refused_clearly(demo)
+        assert "Demo created" not in demo.stdout
+        rerun = _ok(["restore", str(file), "--key", str(key)], target)
+        assert "integrity verified" in rerun.stdout
+        assert "intact" in _ok(["audit", "verify"], target).stdout
+        _no_leftovers(tmp_path / "target")
+        _read_back_canaries(target, tmp_path / "credentials.json")
+
+
+# Where a backup stages its files, and what crashed ones left (S53) ---------------
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_a_backup_elsewhere_stages_there_and_clears_what_crashes_left_S53(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`backup --output DIR` on another disk needs no space on the data
+    directory's: the database snapshot is staged next to the output. Work
+    files of crashed backups go; those of a backup still running stay."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    from holdspace.lib import locks
+    from holdspace.vault.backup import create
+
+    elsewhere = tmp_path / "usb"
+    elsewhere.mkdir()
+    data = Path(settings.DATA_DIR)
+    crashed = [elsewhere / ".backup-0badc0ffee00.tmp", data / ".backup-0badc0ffee01.tmp"]
+    for work in crashed:
+        work.mkdir()
+        (work / "holdspace.sqlite3").write_bytes(b"a snapshot as big as the database")
+    half_written = elsewhere / f"holdspace-20250101T000000Z{backup.SUFFIX}.tmp"
+    half_written.write_bytes(b"half")
+    running = elsewhere / ".backup-0badc0ffee02.tmp"
+    running.mkdir()
+    staged_in: list[Path] = []
+    snapshot = create._snapshot_database
+
+    def watched(engine: str, work: Path) -> tuple[str, Path]:
+        staged_in.append(work.parent)
+        return snapshot(engine, work)
+
+    monkeypatch.setattr(create, "_snapshot_database", watched)
+    public_text, _private_text = backup.generate_keypair()
+    (tmp_path / "public").write_text(public_text)
+    held = os.open(running, os.O_RDONLY)
+    try:
+        assert locks.try_lock(held)
+        with override_settings(BACKUP_PUBLIC_KEY_FILE=tmp_path / "public"):
+            written = backup.create_backup(backup.output_path(elsewhere))
+    finally:
+        os.close(held)
+    assert written.parent == elsewhere and written.name.endswith(backup.SUFFIX)
+    assert staged_in == [elsewhere]
+    assert not any(path.exists() for path in [*crashed, half_written])
+    assert running.exists()
+    assert {path.name for path in elsewhere.iterdir()} == {written.name, running.name}

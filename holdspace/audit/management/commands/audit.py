@@ -2,6 +2,7 @@ from datetime import UTC
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from holdspace.audit import services
 from holdspace.vault.instance import InstanceKeyError
@@ -44,6 +45,13 @@ class Command(BaseCommand):
             result = services.check()
         except InstanceKeyError as error:
             raise CommandError(f"The audit log cannot be checked: {error}") from None
+        except DatabaseError:
+            # E.g. keys without their database, as an interrupted restore leaves them.
+            raise CommandError(
+                "The audit log cannot be read from the database: it is empty or not migrated. "
+                "Run `holdspace migrate` first; after an interrupted restore, run the restore "
+                "again with the same backup."
+            ) from None
         for first, last, description in _grouped(result.problems):
             where = f"entry {first}" if first == last else f"entries {first}…{last}"
             self.stderr.write(f"{where}: {description}")

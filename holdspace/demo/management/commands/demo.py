@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from holdspace.demo import builder
 from holdspace.lib.env import write_private_file
+from holdspace.vault import backup
 
 
 class Command(BaseCommand):
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             self.stdout.write(builder.current_code(options["code"]))
             return
         if not builder.demo_exists():
+            # Never invented accounts next to restored keys (the checks say so too).
+            problem = backup.interrupted_restore()
+            if problem is not None:
+                raise CommandError(f"{problem} The demo was not created.")
             if not builder.database_is_empty():
                 if options["if_empty"]:
                     self.stdout.write("This database holds real accounts; the demo is not loaded.")

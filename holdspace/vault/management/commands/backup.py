@@ -17,13 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--output",
-            metavar="FILE",
-            help="where to write the backup (default: DATA_DIR/backups/"
-            "holdspace-<UTC time>.hsbackup); never overwrites a file",
+            metavar="FILE_OR_DIR",
+            help="where to write the backup: a file, or a directory to put "
+            "holdspace-<UTC time>.hsbackup in (default: DATA_DIR/backups/); never "
+            "overwrites a file. Its temporary files go there too, so a backup to "
+            "another disk needs no space on the data directory's disk",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        output = Path(options["output"]) if options["output"] else backup.default_output()
+        if options["output"]:
+            output = backup.output_path(Path(options["output"]))
+        else:
+            output = backup.default_output()
         progress = backup.ProgressPrinter(
             lambda text: self.stderr.write(text, ending=""),
             "backup",

@@ -12,9 +12,11 @@ class Command(BaseCommand):
         "Restore an encrypted backup into an empty data directory (and, on PostgreSQL, an "
         "empty database), then verify it: the file's authentication and manifest, SQLite's "
         "integrity check, the migrations and the audit log's hash chain. Refuses, changing "
-        "nothing, if anything does not check out."
+        "nothing, if anything does not check out. Interrupted (even killed), run it again "
+        "with the same backup: it finishes what was begun, or starts afresh."
     )
-    # The checks would open the database before restore has made sure it is empty.
+    # The checks would open the database before restore has made sure it is
+    # empty, and refuse to run while a restore is unfinished (holdspace.E030).
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
