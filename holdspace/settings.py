@@ -90,7 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, except that a session the full disk cannot take is not saved (S53).
+    "holdspace.web.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "holdspace.web.csrf.CsrfViewMiddleware",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "holdspace.web.middleware.PolicyMiddleware",
     "holdspace.accounts.middleware.BusyMiddleware",
+    "holdspace.web.middleware.StorageFullMiddleware",
 ]
 
 ROOT_URLCONF = "holdspace.urls"
@@ -299,8 +301,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Requests: refuse oversized bodies cleanly (a generic 400 page).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+# Requests: the largest form (a letter of 200,000 characters, sent URL-encoded
+# at up to 12 bytes per character: 2.4 MB) fits with room to spare; a test
+# walks the forms to keep it so. A bigger request gets a calm page that shows
+# the text back (holdspace.web.views.bad_request).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3_000_000
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 # Internationalisation

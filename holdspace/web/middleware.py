@@ -1,4 +1,5 @@
-"""Response headers every page carries, and the deny-by-default view gate."""
+"""Response headers every page carries, the deny-by-default view gate, and
+what happens when the disk is full (S53)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
+from holdspace.lib import storage
+from holdspace.vault import session as vault_session
+from holdspace.web import sqlite
 from holdspace.web.policy import log_denied, policy_of
+from holdspace.web.views import storage_full
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
@@ -71,3 +77,40 @@ class PolicyMiddleware:
         if policy_of(view_func) is None:
             log_denied(request, "view_without_policy")
             raise Http404
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, for a session store that may skip a save
+    on a full disk (accounts.sessions): the browser then keeps the session and
+    key cookies it has, which still match what is stored. A new key cookie
+    without its sealed half in the session would lock the person out of
+    their keys until they log in again."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = super().process_response(request, response)
+        if getattr(getattr(request, "session", None), "save_skipped", False):
+            for name in (settings.SESSION_COOKIE_NAME, vault_session.COOKIE):
+                response.cookies.pop(name, None)
+        return response
+
+
+class StorageFullMiddleware:
+    """A write that fails because the disk or the database is full gets a calm
+    page showing what the person typed (507), not the generic 500 page. The
+    view's transaction was rolled back by then: nothing was saved. On SQLite,
+    one idle connection stays open so that reading keeps working (web.sqlite)."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not sqlite.is_held():
+            sqlite.hold_open()
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        if not storage.is_full(exception):
+            return None
+        return storage_full(request)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import sys
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -13,7 +24,15 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from holdspace.accounts.models import User
+from holdspace.lib import storage
+from holdspace.web import texts
 from holdspace.web.policy import is_fully_signed_in, public
+
+storage_log = logging.getLogger("holdspace.storage")
+
+# A request over the limit is read back, to show its text, up to this many
+# times the limit; beyond that the browser's Back button is the only hope.
+RECOVER_FACTOR = 2
 
 # What the browser is asked to forget when someone leaves in a hurry or logs out.
 CLEAR_ON_EXIT = '"cookies", "storage"'
@@ -73,6 +92,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 # Error pages: generic, content-free (S36). They must not fail themselves, so
 # the 500 page renders without the request (no database access).
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return too_long(request)
     return render(request, "400.html", status=400)
 
 
@@ -85,4 +106,71 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A full disk met outside a view (a middleware's write) is no bug either.
+    if storage.is_full(sys.exc_info()[1]):
+        return storage_full(request)
     return HttpResponse(loader.render_to_string("500.html"), status=500)
+
+
+def _calm_page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int
+) -> HttpResponse:
+    """The page with the site's frame; without it if that fails (it reads the
+    session and the account, which a broken request may not have)."""
+    try:
+        return render(request, template, context, status=status)
+    except Exception:  # the plain page is the fallback, whatever went wrong
+        return HttpResponse(loader.render_to_string(template, context), status=status)
+
+
+def storage_full(request: HttpRequest) -> HttpResponse:
+    """507: the disk or the database is full, nothing was saved; what was
+    typed is shown back to copy (escaped, never stored, never logged) (S53)."""
+    match = getattr(request, "resolver_match", None)
+    storage_log.error(
+        "storage.full method=%s view=%s",
+        request.method,
+        getattr(match, "view_name", None) or "-",
+    )
+    typed = texts.typed_texts(request.POST) if request.method == "POST" else []
+    return _calm_page(request, "web/storage_full.html", {"typed": typed}, status=507)
+
+
+def _recovered_post(request: HttpRequest) -> QueryDict | None:
+    """The form data of a request over the size limit, read after all: only a
+    URL-encoded form from a signed-in browser that passes the CSRF check, and
+    only up to RECOVER_FACTOR times the limit."""
+    from holdspace.web.csrf import CsrfViewMiddleware
+
+    user = getattr(request, "user", None)
+    if request.content_type != "application/x-www-form-urlencoded" or not (
+        user is not None and user.is_authenticated
+    ):
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE * RECOVER_FACTOR:
+        return None
+    try:
+        data = QueryDict(request.read(length), encoding=request.encoding)
+    except (OSError, ValueError, TooManyFieldsSent):
+        return None
+    request.POST = data
+    # The text is shown only to the browser that typed it (a refusal is logged).
+    if CsrfViewMiddleware(_unused).process_view(request, _unused, (), {}) is not None:
+        return None
+    return data
+
+
+def _unused(request: HttpRequest) -> HttpResponse:  # pragma: no cover  (never called)
+    raise AssertionError
+
+
+def too_long(request: HttpRequest) -> HttpResponse:
+    """413: a request bigger than any form allows. Nothing was saved; the
+    text is shown back to copy when it can be read (S43)."""
+    data = _recovered_post(request)
+    typed = texts.typed_texts(data) if data is not None else []
+    return _calm_page(request, "web/too_long.html", {"typed": typed}, status=413)

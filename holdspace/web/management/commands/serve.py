@@ -6,6 +6,7 @@ from gunicorn import glogging
 from gunicorn.app.base import BaseApplication
 
 from holdspace.lib.logs import ContentFreeFormatter, RedactSecretPaths
+from holdspace.web.checks import free_space_warning
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -78,6 +79,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        warning = free_space_warning()
+        if warning:
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         config = gunicorn_options()
         self.stdout.write(f"Holdspace is running on http://{config['bind']}/ (Ctrl+C stops it)")
         self.stdout.flush()
