@@ -10,7 +10,6 @@ when the disk is full; only writes fail, and those get the calm page.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import threading
@@ -42,12 +41,3 @@ def hold_open() -> None:
         except sqlite3.Error:
             return
         _held[os.getpid()] = keeper
-
-
-def release() -> None:
-    """Close this process's keeping connection (tests, and before a restore)."""
-    with _lock:
-        keeper = _held.pop(os.getpid(), None)
-        if keeper is not None:
-            with contextlib.suppress(sqlite3.Error):
-                keeper.close()
