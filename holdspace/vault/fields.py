@@ -8,6 +8,13 @@ an error page.
 
 Encrypted fields cannot be filtered, ordered or bulk-updated: the database
 sees only ciphertext. Change them by assigning and saving the object.
+
+An unset or empty field is the empty string ``""``, encrypted like any other
+text: padded to the smallest size, so a stolen dump does not tell an empty
+field from a short one. Two older forms of "nothing" read as ``""`` too: a
+zero-length value (what a schema default leaves, written without a key), and
+the text ``b''``, which a forgotten default wrote into fields nobody had
+filled in (issue 11). That text is repaired by the next save of its row.
 """
 
 from __future__ import annotations
@@ -35,6 +42,11 @@ DAMAGED = _(
 )
 
 
+# What the empty default of a binary field became as text: str(b""). Written
+# by mistake into empty optional fields before issue 11; nobody types it.
+LEGACY_EMPTY = "b''"
+
+
 class UnreadableText(str):
     """What a text that cannot be opened reads as."""
 
@@ -42,13 +54,18 @@ class UnreadableText(str):
 
 
 class Sealed:
-    """A ciphertext as read from the database, with its plaintext once opened."""
+    """A ciphertext as read from the database, with its plaintext once opened.
 
-    __slots__ = ("blob", "plain")
+    ``legacy``: the ciphertext holds :data:`LEGACY_EMPTY`; the text reads as
+    ``""`` and is written again, properly encrypted, when its row is saved.
+    """
+
+    __slots__ = ("blob", "legacy", "plain")
 
     def __init__(self, blob: bytes, plain: str | None = None) -> None:
         self.blob = blob
         self.plain = plain
+        self.legacy = False
 
     def __repr__(self) -> str:
         return "<Sealed>"
@@ -77,12 +94,22 @@ class _Descriptor:
         value = instance.__dict__.get(self.field.attname)
         if isinstance(value, Sealed):
             if value.plain is None:
-                value.plain = self.field.decrypt(instance, value.blob)
+                text = self.field.decrypt(instance, value.blob)
+                value.legacy = text == LEGACY_EMPTY and not isinstance(text, UnreadableText)
+                value.plain = "" if value.legacy else text
             return value.plain
         return value
 
     def __set__(self, instance: models.Model, value: Any) -> None:
-        instance.__dict__[self.field.attname] = value
+        instance.__dict__[self.field.attname] = _from_bytes(value)
+
+
+def _from_bytes(value: Any) -> Any:
+    """Text stays text; bytes are a ciphertext, and empty bytes (a binary
+    field's default — no ciphertext is empty) are the empty text."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return Sealed(bytes(value)) if len(value) else ""
+    return value
 
 
 class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
@@ -104,8 +131,21 @@ class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
         super().contribute_to_class(cls, name, private_only=private_only)
         setattr(cls, self.attname, _Descriptor(self))
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Sealed | None:
-        return None if value is None else Sealed(bytes(value))
+    def get_default(self) -> Any:
+        # A binary field's default is b"", which must never become text.
+        default = super().get_default()
+        return "" if isinstance(default, bytes) and not default else default
+
+    def to_python(self, value: Any) -> Any:
+        # The Python value is text; never base64-decode it as a binary field would.
+        return _from_bytes(value)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Sealed | str | None:
+        if value is None:
+            return None
+        blob = bytes(value)
+        # No ciphertext is empty: a zero-length value was written without a key.
+        return Sealed(blob) if blob else ""
 
     def decrypt(self, instance: models.Model, blob: bytes) -> str:
         keyring = current()
@@ -148,17 +188,20 @@ class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
 
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         value = model_instance.__dict__.get(self.attname)
-        if value is None or isinstance(value, Sealed):
+        if value is None or (isinstance(value, Sealed) and not value.legacy):
             return value
-        blob = self.encrypt(model_instance, str(value))
-        model_instance.__dict__[self.attname] = Sealed(blob, str(value))
-        return Sealed(blob, str(value))
+        text = "" if isinstance(value, Sealed) else str(value)
+        sealed = Sealed(self.encrypt(model_instance, text), text)
+        model_instance.__dict__[self.attname] = sealed
+        return sealed
 
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, Sealed):
             return value.blob
+        if isinstance(value, str) and not value:
+            return b""  # nothing to hide and no key needed: a schema default
         if isinstance(value, bytes | memoryview):
             return bytes(value)  # an already encrypted value (bulk inserts)
         raise TypeError(
