@@ -180,6 +180,14 @@ class InviteForm(forms.Form):
             "Administrators invite people and manage accounts. They cannot read any process."
         ),
     )
+    grants_process_start = forms.BooleanField(
+        label=_("This person may start new processes"),
+        required=False,
+        help_text=_(
+            "For someone who will coordinate the first group of a process. Everyone else "
+            "joins through a group's invitation."
+        ),
+    )
 
 
 class ResetForm(forms.Form):

@@ -72,6 +72,9 @@ class User(AbstractBaseUser):
     )
     is_active = models.BooleanField(default=True)
     is_instance_admin = models.BooleanField(default=False)
+    # Set by an administrator: this account may start new processes (and
+    # then coordinates the first group). Administrators always may.
+    may_start_processes = models.BooleanField(_("may start processes"), default=False)
     # Accounts created by `holdspace demo`; their presence marks a demo instance.
     is_demo = models.BooleanField(default=False, db_index=True)
     language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
@@ -130,6 +133,7 @@ class Invitation(models.Model):
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
     )
     grants_instance_admin = models.BooleanField(default=False)
+    grants_process_start = models.BooleanField(default=False)
     resets_two_factor = models.BooleanField(default=False)
 
     objects = InvitationQuerySet.as_manager()
@@ -148,6 +152,7 @@ class Invitation(models.Model):
         created_by: User | None,
         account: User | None = None,
         grants_instance_admin: bool = False,
+        grants_process_start: bool = False,
         resets_two_factor: bool = False,
     ) -> tuple[Invitation, str]:
         """Create an invitation and return it with its token (shown once)."""
@@ -159,6 +164,7 @@ class Invitation(models.Model):
             account=account,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
             grants_instance_admin=grants_instance_admin,
+            grants_process_start=grants_process_start,
             resets_two_factor=resets_two_factor,
         )
         return invitation, token
@@ -172,6 +178,20 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SubmissionReceipt(models.Model):
+    """A saved form, by its one-time token (S52, see processes.writes): the
+    same form sent again leads to what the first sending saved, instead of
+    saving it twice. ``result`` is a path of ids only, never content."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    result = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"submission {self.pk}"
 
 
 class Session(AbstractBaseSession):

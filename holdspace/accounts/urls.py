@@ -51,4 +51,9 @@ urlpatterns = [
         instance.reactivate,
         name="hs-instance-reactivate",
     ),
+    path(
+        "instance/accounts/<uuid:account_id>/process-start/",
+        instance.process_start,
+        name="hs-instance-process-start",
+    ),
 ]

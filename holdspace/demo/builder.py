@@ -29,6 +29,8 @@ class DemoAccount:
     role: str
     description: str
     is_instance_admin: bool = False
+    # Allowed by the administrator to start processes (administrators always may).
+    may_start_processes: bool = False
 
 
 ACCOUNTS: tuple[DemoAccount, ...] = (
@@ -36,6 +38,7 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
         "demo-support-coordinator",
         "support group coordinator",
         "Coordinates the survivor's support group of Process Juniper; started the process.",
+        may_start_processes=True,
     ),
     DemoAccount(
         "demo-support-member",
@@ -129,6 +132,7 @@ def build() -> None:
                 demo_password(account.username),
                 is_demo=True,
                 is_instance_admin=account.is_instance_admin,
+                may_start_processes=account.may_start_processes,
             )
             # Demo accounts skip the recovery-key step of a first log-in.
             vault_accounts.save_recovery_key(user, private, vault_accounts.new_recovery_key())

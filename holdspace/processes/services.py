@@ -23,6 +23,7 @@ from holdspace.accounts import auth
 from holdspace.accounts.models import User
 from holdspace.accounts.services import create_account
 from holdspace.audit import services as audit
+from holdspace.processes import writes
 from holdspace.processes.models import (
     DEFAULT_RESPONSIBILITIES,
     Event,
@@ -229,6 +230,20 @@ class NewProcess:
     commitment_until: datetime.date | None
 
 
+def is_party(user: User) -> bool:
+    """Whether the account is linked to one of the two people a process is about."""
+    return Party.objects.filter(account=user).exists()
+
+
+def may_start_processes(user: User) -> bool:
+    """Who may start a process: administrators and the accounts they allow
+    (an instance setting, per account) — never an account linked to a party,
+    which reads only through its own pages (S44)."""
+    if is_party(user):
+        return False
+    return user.is_instance_admin or user.may_start_processes
+
+
 def create_process(creator: User, data: NewProcess) -> Process:
     """A new process; its creator coordinates its first group."""
     ring = keyring()
@@ -429,6 +444,8 @@ def invite(group: Group, *, by: User, role: str, note: str) -> tuple[GroupInvita
 
 def revoke_invitation(invitation: GroupInvitation, *, by: User) -> None:
     with transaction.atomic():
+        if writes.lock(invitation).revoked_at is not None:
+            return  # withdrawn a moment ago: once is enough (S52)
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
         _audit("group_invitation.revoked", by=by, target=invitation, group=invitation.group)
@@ -549,9 +566,10 @@ def confirm_conflict(membership: Membership, *, by: User, reason: str) -> None:
     """A coordinator lets a member with a declared conflict of interest in."""
     if membership.user_id == by.pk:
         raise Refused(_("Another coordinator has to confirm your own declaration."))
-    if membership.status != Membership.Status.PENDING:
-        raise Refused(_("This membership does not wait for a confirmation."))
     with transaction.atomic():
+        _lock_members(membership)
+        if membership.status != Membership.Status.PENDING:
+            raise Refused(_("This membership does not wait for a confirmation."))
         membership.status = Membership.Status.ACTIVE
         membership.conflict_confirmed_by = by
         membership.conflict_confirmation = reason
@@ -649,16 +667,28 @@ def restore_access(membership: Membership, *, by: User) -> None:
         _audit("keys.access_restored", by=by, target=membership, group=membership.group)
 
 
+def _lock_members(membership: Membership) -> None:
+    """Lock the group's row, then re-read the membership (S52): changes to a
+    group's members wait for each other and are checked on what is true now,
+    so two coordinators removing each other at once cannot leave the group
+    without one, and nothing is ended or confirmed twice."""
+    writes.lock(membership.group)
+    writes.lock(membership)
+
+
 def leave(membership: Membership, *, by: User) -> None:
     group = membership.group
-    others = Membership.objects.current().filter(group=group).exclude(pk=membership.pk)
-    if not others.exists():
-        raise Refused(
-            _("You are the only member. A group cannot be left empty; invite someone first.")
-        )
-    if membership.is_coordinator and not _other_coordinators(membership).exists():
-        raise Refused(_("You are the only coordinator. Hand coordination to someone first."))
     with transaction.atomic():
+        _lock_members(membership)
+        if membership.status == Membership.Status.ENDED:
+            raise Refused(_("You are no longer in this group."))
+        others = Membership.objects.current().filter(group=group).exclude(pk=membership.pk)
+        if not others.exists():
+            raise Refused(
+                _("You are the only member. A group cannot be left empty; invite someone first.")
+            )
+        if membership.is_coordinator and not _other_coordinators(membership).exists():
+            raise Refused(_("You are the only coordinator. Hand coordination to someone first."))
         _end(membership, Membership.EndReason.LEFT)
         _revoke_keys(membership, by=by)
         _audit("membership.left", by=by, target=membership, group=group)
@@ -670,10 +700,13 @@ def remove_member(membership: Membership, *, by: User) -> None:
     effect on their very next request, wherever they are logged in."""
     if membership.user_id == by.pk:
         raise Refused(_("To leave the group yourself, use “Leave this group”."))
-    if membership.is_coordinator and not _other_coordinators(membership).exists():
-        raise Refused(_("This is the group's only coordinator."))
     group = membership.group
     with transaction.atomic():
+        _lock_members(membership)
+        if membership.status == Membership.Status.ENDED:
+            raise Refused(_("This person is no longer in the group."))
+        if membership.is_coordinator and not _other_coordinators(membership).exists():
+            raise Refused(_("This is the group's only coordinator."))
         _end(membership, Membership.EndReason.REMOVED)
         _revoke_keys(membership, by=by)
         auth.end_sessions(membership.user)
@@ -684,11 +717,14 @@ def remove_member(membership: Membership, *, by: User) -> None:
 def make_coordinator(membership: Membership, *, by: User, step_down: Membership | None) -> None:
     """Make a member coordinator; with ``step_down`` (the caller's own
     membership) this is a hand-over: the caller becomes a member."""
-    if membership.status != Membership.Status.ACTIVE:
-        raise Refused(_("Only an active member can coordinate."))
-    if membership.is_coordinator and step_down is None:
-        raise Refused(_("This person already coordinates the group."))
     with transaction.atomic():
+        _lock_members(membership)
+        if membership.status != Membership.Status.ACTIVE:
+            raise Refused(_("Only an active member can coordinate."))
+        if membership.is_coordinator and step_down is None:
+            raise Refused(_("This person already coordinates the group."))
+        if step_down is not None and not writes.lock(step_down).is_coordinator:
+            raise Refused(_("You no longer coordinate this group."))
         membership.role = Membership.Role.COORDINATOR
         membership.save(update_fields=["role"])
         if step_down is not None and step_down.pk != membership.pk:

@@ -472,6 +472,10 @@ def _posted(response: Any) -> Any:
 def _new_process(world: World, client: Client, text: str) -> list[str]:
     from holdspace.processes.models import Process
 
+    # The administrator allowed this coordinator to start processes.
+    User.objects.filter(pk=world.personas["support-coordinator"].pk).update(
+        may_start_processes=True
+    )
     _posted(
         client.post(
             "/processes/new/",

@@ -170,3 +170,41 @@ def test_a_failure_half_way_leaves_everything_as_it_was_S39(
     before = database_snapshot()
     assert admin.post(f"/instance/accounts/{member.pk}/deactivate/").status_code == 500
     assert database_snapshot() == before
+
+
+def test_an_admin_allows_an_account_to_start_processes_and_ends_it(
+    admin_client: Client, user: User
+) -> None:
+    assert b"Starts processes" in admin_client.get("/instance/").content
+    admin_client.post(f"/instance/accounts/{user.pk}/process-start/", {"allow": "yes"})
+    admin_client.post(f"/instance/accounts/{user.pk}/process-start/", {"allow": "yes"})
+    user.refresh_from_db()
+    assert user.may_start_processes
+    allowed = AuditEntry.objects.filter(action="account.process_start_allowed")
+    assert allowed.count() == 1  # the second click changed nothing
+    admin_client.post(f"/instance/accounts/{user.pk}/process-start/", {"allow": "no"})
+    user.refresh_from_db()
+    assert not user.may_start_processes
+
+
+def test_an_invitation_can_let_the_newcomer_start_processes(admin_client: Client) -> None:
+    response = admin_client.post("/instance/invite/", {"grants_process_start": "on"})
+    match = re.search(rb"http://testserver/invite/([A-Za-z0-9_-]+)/", response.content)
+    assert match
+    token = match.group(1).decode()
+    invitation = Invitation.find_usable(Invitation.Kind.ACCOUNT, token)
+    assert invitation is not None and invitation.grants_process_start
+    assert not invitation.grants_instance_admin
+    newcomer = Client()
+    newcomer.post(
+        f"/invite/{token}/",
+        {"username": "founder", "new_password": PASSWORD, "new_password_again": PASSWORD},
+    )
+    assert User.objects.get(username="founder").may_start_processes
+
+
+def test_only_admins_change_who_starts_processes(signed_in: Client, user: User) -> None:
+    response = signed_in.post(f"/instance/accounts/{user.pk}/process-start/", {"allow": "yes"})
+    assert response.status_code == 404
+    user.refresh_from_db()
+    assert not user.may_start_processes

@@ -74,6 +74,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             Invitation.Kind.ACCOUNT,
             created_by=request.user,  # type: ignore[arg-type]
             grants_instance_admin=form.cleaned_data["grants_instance_admin"],
+            grants_process_start=form.cleaned_data["grants_process_start"],
         )
         audit.log("invitation.created", user=request.user, target=invitation)
     return _link_page(request, invitation, token, "hs-invite")
@@ -144,6 +145,27 @@ def deactivate(request: HttpRequest, account_id: UUID) -> HttpResponse:
         "accounts/instance/deactivate.html",
         {"account": account, "holding": services.key_holding(account), "refusal": refusal},
     )
+
+
+@require_POST
+@instance_admin
+def process_start(request: HttpRequest, account_id: UUID) -> HttpResponse:
+    """Allow an account to start processes, or no longer (an instance
+    setting per account; administrators always may). Sent twice, the same."""
+    account = _account(account_id)
+    allow = request.POST.get("allow") == "yes"
+    with transaction.atomic():
+        changed = User.objects.filter(pk=account.pk).exclude(may_start_processes=allow)
+        if changed.update(may_start_processes=allow):
+            action = "account.process_start_allowed" if allow else "account.process_start_ended"
+            audit.log(action, user=request.user, target=account)
+    messages.success(
+        request,
+        _("This account may now start processes.")
+        if allow
+        else _("This account can no longer start processes. Its processes stay as they are."),
+    )
+    return redirect("hs-instance-accounts")
 
 
 @require_POST

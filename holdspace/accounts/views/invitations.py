@@ -49,6 +49,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 form.cleaned_data["username"],
                 form.cleaned_data["new_password"],
                 is_instance_admin=invitation.grants_instance_admin,
+                may_start_processes=invitation.grants_process_start,
             )
             locked.update(used_at=timezone.now(), account=user)
             audit.log("invitation.used", user=user, target=invitation)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from holdspace.audit import services as audit
 from holdspace.processes.models import Event, Group, Membership, Process, Responsibility
-from holdspace.testing import World, client_for, database_snapshot, make_user
+from holdspace.testing import World, client_for, database_snapshot, make_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,15 @@ NEW_PROCESS = {
 }
 
 
-def test_starting_a_process_makes_you_coordinator_of_its_first_group(signed_in: Client) -> None:
+@pytest.fixture
+def starter(client: Client) -> Client:
+    """Signed in as an account the administrator allowed to start processes."""
+    sign_in(client, make_user("alice", may_start_processes=True))
+    return client
+
+
+def test_starting_a_process_makes_you_coordinator_of_its_first_group(starter: Client) -> None:
+    signed_in = starter
     response = signed_in.post("/processes/new/", NEW_PROCESS)
     process = Process.objects.latest("created_at")
     assert response["Location"] == f"/p/{process.pk}/"
@@ -45,9 +53,9 @@ def test_starting_a_process_makes_you_coordinator_of_its_first_group(signed_in: 
     assert b"The process was started" in page
 
 
-def test_bad_input_keeps_what_was_typed_and_creates_nothing_S43(signed_in: Client) -> None:
+def test_bad_input_keeps_what_was_typed_and_creates_nothing_S43(starter: Client) -> None:
     before = database_snapshot()
-    response = signed_in.post("/processes/new/", {**NEW_PROCESS, "started_on": "soon", "name": ""})
+    response = starter.post("/processes/new/", {**NEW_PROCESS, "started_on": "soon", "name": ""})
     assert response.status_code == 200
     assert b"This field is required" in response.content
     assert b"Enter a valid date" in response.content

@@ -133,7 +133,7 @@ def test_a_process_names_another_group_to_steer_S51(world: World) -> None:
 
 
 def test_a_process_is_never_left_without_anyone_to_steer_it_S51(client: Client) -> None:
-    founder = make_user("founder")
+    founder = make_user("founder", may_start_processes=True)
     sign_in(client, founder)
     client.post(
         "/processes/new/",

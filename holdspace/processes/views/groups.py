@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from holdspace.accounts.views.account import recent_password
 from holdspace.lib.http import posted
-from holdspace.processes import access, services
+from holdspace.processes import access, services, writes
 from holdspace.processes.forms import (
     ConfirmConflictForm,
     EditGroupForm,
@@ -61,13 +62,22 @@ def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
 @access.member_required
 def group_new(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_coordinated_process_for_user(request, process_id)
-    form = GroupForm(posted(request))
+    user = access.request_user(request)
+    form = writes.offer(GroupForm(posted(request)))
     if request.method == "POST" and form.is_valid():
-        group = services.add_group(process, by=access.request_user(request), **form.cleaned_data)
+
+        def save(data: dict[str, Any]) -> str:
+            return reverse("hs-group", args=[services.add_group(process, by=user, **data).pk])
+
+        try:  # added once, however often the form is sent (S52)
+            target = writes.save_once(user, form, save)
+        except writes.AlreadySaved as first:
+            messages.info(request, first.message)
+            return redirect(writes.fallback(request, first))
         messages.success(
             request, _("The group is added. You coordinate it; invite its members now.")
         )
-        return redirect("hs-group", group.pk)
+        return redirect(target)
     return render(request, "processes/group_new.html", {"process": process, "form": form})
 
 

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from holdspace.processes import access
+from holdspace.processes import access, writes
 from holdspace.processes.models import Record
 from holdspace.processes.services import Refused
 
@@ -41,10 +41,15 @@ def form_page(
 ) -> HttpResponse:
     """The usual small form: show it; on a valid POST call ``save`` (a service
     call that returns where to go next); a refusal becomes a message on the
-    form (``field``), what was typed stays, and nothing changes."""
+    form (``field``), what was typed stays, and nothing changes. The form
+    carries a one-time token: sent twice, it saves once (S52)."""
+    writes.offer(form)
     if request.method == "POST" and form.is_valid():
         try:
-            target = save(form.cleaned_data)
+            target = writes.save_once(access.request_user(request), form, save)
+        except writes.AlreadySaved as first:
+            messages.info(request, first.message)
+            return redirect(writes.fallback(request, first))
         except Refused as refusal:
             form.add_error(field, refusal.message)
         else:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -16,7 +18,7 @@ from holdspace.commitments import access as commitments
 from holdspace.commitments.views.overview import creation_links
 from holdspace.contact.views import contact_figures
 from holdspace.lib.http import posted
-from holdspace.processes import access, services
+from holdspace.processes import access, services, writes
 from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
 from holdspace.processes.models import Membership, Party, Record, Responsibility
 from holdspace.watch import attention
@@ -41,20 +43,41 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "processes/dashboard.html",
-        {"entries": entries, "attention": attention.items_for(user)},
+        {
+            "entries": entries,
+            "attention": attention.items_for(user),
+            "may_start": services.may_start_processes(user),
+            "is_party": services.is_party(user),
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @access.member_required
 def process_new(request: HttpRequest) -> HttpResponse:
-    form = NewProcessForm(posted(request))
+    """Start a process: for administrators and the accounts they allow. Others
+    are told where they are and what comes next, never shown a form they
+    cannot use; party accounts do not reach it at all (S44)."""
+    user = access.request_user(request)
+    if services.is_party(user):
+        raise access.deny(request, "party_account", None)
+    if not services.may_start_processes(user):
+        in_a_group = access.dashboard_memberships(user).exists()
+        return render(request, "processes/process_new.html", {"in_a_group": in_a_group})
+    form = writes.offer(NewProcessForm(posted(request)))
     if request.method == "POST" and form.is_valid():
-        process = services.create_process(
-            access.request_user(request), services.NewProcess(**form.cleaned_data)
-        )
+
+        def save(data: dict[str, Any]) -> str:
+            process = services.create_process(user, services.NewProcess(**data))
+            return reverse("hs-process", args=[process.pk])
+
+        try:
+            target = writes.save_once(user, form, save)
+        except writes.AlreadySaved as first:
+            messages.info(request, first.message)
+            return redirect(writes.fallback(request, first))
         messages.success(request, _("The process is created. You coordinate its first group."))
-        return redirect("hs-process", process.pk)
+        return redirect(target)
     return render(request, "processes/process_new.html", {"form": form})
 
 

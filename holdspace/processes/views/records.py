@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from holdspace.lib.http import posted
-from holdspace.processes import access, services
+from holdspace.processes import access, services, writes
 from holdspace.processes.forms import AudienceForm, EditNoteForm, NoteForm
 from holdspace.processes.models import RECORD_PAGES, Note, Record, Revision
 from holdspace.processes.versions import content_rows, current_values
@@ -26,13 +26,19 @@ from holdspace.vault.fields import UnreadableText
 @access.member_required
 def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id)
-    form = NoteForm(posted(request), initial={"occurred_on": timezone.localdate()})
+    user = access.request_user(request)
+    form = writes.offer(NoteForm(posted(request), initial={"occurred_on": timezone.localdate()}))
     if request.method == "POST" and form.is_valid():
-        note = services.write_note(
-            author=access.request_user(request), group=group, **form.cleaned_data
-        )
+        # Saved once, however often the form is sent (S52).
+        try:
+            target = writes.save_once(
+                user, form, lambda data: services.write_note(author=user, group=group, **data)
+            )
+        except writes.AlreadySaved as first:
+            messages.info(request, first.message)
+            return redirect(writes.fallback(request, first))
         messages.success(request, _("The note is saved. Only your group can read it."))
-        return redirect("hs-record", note.pk)
+        return redirect(target)
     return render(request, "processes/note_form.html", {"group": group, "form": form})
 
 
