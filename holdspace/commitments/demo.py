@@ -176,7 +176,12 @@ def _demands(b: Builder) -> tuple[Demand, Demand]:
             reason="K. says he cannot find a programme near him.",
         )
     with b.dated(515):
-        services.decide(softer, by=support, approve=False)
+        services.decide(
+            softer,
+            by=support,
+            approve=False,
+            reason="Counselling is not perpetrator work. The demand stays as it is.",
+        )
     WordingProposal.objects.filter(pk=softer.pk).update(
         proposed_at=_stamp(b.day(530)), decided_at=_stamp(b.day(515))
     )
@@ -195,13 +200,26 @@ def _demands(b: Builder) -> tuple[Demand, Demand]:
     for key, offset, status, note in (
         ("contact", 610, Demand.Status.IN_PROGRESS, "He answers, if slowly."),
         ("programme", 290, Demand.Status.IN_PROGRESS, "A first talk with a programme."),
-        ("account", 150, Demand.Status.MET, "His account came; the support group read it."),
     ):
         with b.dated(offset):
             services.change_status(made[key], by=contact, status=status, note=note)
-        DemandStatusChange.objects.filter(demand=made[key], status=status).update(
-            changed_on=b.day(offset), created_at=_stamp(b.day(offset))
+        _date_status(b, made[key], status, offset)
+    # Whether a demand is met, the survivor's side decides: the contact group proposed it.
+    with b.dated(152):
+        met = services.propose(
+            made["account"],
+            by=contact,
+            group=b.groups["contact"],
+            kind=WordingProposal.Kind.MET,
+            wording="",
+            reason="His written account came; we checked it against the letter.",
         )
+    with b.dated(150):
+        services.decide(met, by=support, approve=True, reason="We read it. It is met.")
+    WordingProposal.objects.filter(pk=met.pk).update(
+        proposed_at=_stamp(b.day(152)), decided_at=_stamp(b.day(150))
+    )
+    _date_status(b, made["account"], Demand.Status.MET, 150)
     with b.dated(290):
         evidence = services.add_evidence(
             programme,
@@ -218,6 +236,12 @@ def _demands(b: Builder) -> tuple[Demand, Demand]:
         expected_version=evidence.version,
     )
     return programme, inform
+
+
+def _date_status(b: Builder, demand: Demand, status: str, offset: int) -> None:
+    DemandStatusChange.objects.filter(demand=demand, status=status).update(
+        changed_on=b.day(offset), created_at=_stamp(b.day(offset))
+    )
 
 
 def _steps(b: Builder, programme: Demand, inform: Demand) -> None:

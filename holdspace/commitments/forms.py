@@ -111,7 +111,13 @@ class RewordForm(VersionedForm):
 
 class ProposalForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("You propose"), choices=WordingProposal.Kind.choices, widget=forms.RadioSelect
+        label=_("You propose"),
+        choices=WordingProposal.Kind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Whether a demand is met is the survivor's side's decision: tell them what he did, "
+            "and they decide."
+        ),
     )
     wording = forms.CharField(
         label=_("Proposed wording"),
@@ -120,7 +126,12 @@ class ProposalForm(forms.Form):
         widget=SHORT_TEXT,
         help_text=_("Only for a new wording."),
     )
-    reason = forms.CharField(label=_("Why"), max_length=20_000, widget=SHORT_TEXT)
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=20_000,
+        widget=SHORT_TEXT,
+        help_text=_("For “met”: what he did, and how your group checked it."),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -130,8 +141,20 @@ class ProposalForm(forms.Form):
 
 
 class DemandStatusForm(forms.Form):
+    """``allowed``: the statuses offered (those this person may give the
+    demand now). Any status passes the form: the service says why one cannot
+    be given, which a form could only guess."""
+
     status = forms.ChoiceField(label=_("New status"), choices=Demand.Status.choices)
     note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=SHORT_TEXT)
+    # The status the page showed: someone else may change it meanwhile.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            labels = dict(Demand.Status.choices)
+            self.fields["status"].widget.choices = [(value, labels[value]) for value in allowed]
 
 
 class StepForm(forms.Form):
@@ -180,6 +203,7 @@ class EditStepForm(VersionedForm):
 
 class StepStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Step.Status.choices)
+    seen = forms.CharField(required=False, max_length=16)
 
 
 class EvidenceForm(forms.Form):
@@ -296,10 +320,32 @@ class AgreementStatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[(Agreement.Status.AGREED, _("agreed")), (Agreement.Status.ENDED, _("ended"))]
     )
+    seen = forms.CharField(required=False, max_length=16)
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("approve")), ("decline", _("decline"))])
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("approve", _("approve")), ("decline", _("decline"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose whether to approve or decline.")},
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=5000,
+        required=False,
+        widget=SHORT_TEXT,
+        help_text=_("Needed to decline: the group that proposed it reads your reason."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "decline" and not str(cleaned.get("reason", "")).strip():
+            self.add_error(
+                "reason",
+                _("Please say why you decline. The group that proposed it will read your reason."),
+            )
+        return cleaned
 
 
 class BreachForm(forms.Form):

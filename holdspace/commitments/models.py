@@ -139,10 +139,13 @@ class DemandStatusChange(models.Model):
 
 
 class WordingProposal(models.Model):
-    """A proposed new wording, or withdrawal, waiting for the survivor's side."""
+    """A proposed new wording, or the end of a demand (met, withdrawn), waiting
+    for the survivor's side: it changes nothing until they approve it. A
+    decline carries the decliner's reason, which the proposers read."""
 
     class Kind(models.TextChoices):
         REWORD = "reword", _("new wording")
+        MET = "met", _("mark the demand as met")
         WITHDRAW = "withdraw", _("withdraw the demand")
 
     class Status(models.TextChoices):
@@ -165,6 +168,8 @@ class WordingProposal(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Why the survivor's side decided as it did (required to decline).
+    decision_reason = EncryptedTextField(_("why you decided so"), key="demand.data_key", blank=True)
 
     class Meta:
         ordering = ["-proposed_at"]

@@ -3,8 +3,12 @@ audited, and on the chronology where it matters.
 
 Callers have passed the access core (the person may read the record, and
 edit it where the view requires). The rules that hold whoever calls are
-enforced here — above all: a demand's wording changes only with the
-survivor's side's approval.
+enforced here — above all: a demand is the survivor's side's. Its wording
+changes, and it ends (met, withdrawn), only with their approval.
+
+Every status change is a transition checked on the locked row
+(:func:`holdspace.processes.writes.transition`, S52): of two people changing
+the same thing at once, one wins and the other is told what it is now.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from holdspace.commitments.models import (
     Step,
     WordingProposal,
 )
+from holdspace.processes import writes
 from holdspace.processes.models import Event, Group, Record
 from holdspace.processes.services import Refused, audit_record, create_record, record_event
 
@@ -174,16 +179,56 @@ def _apply_wording(
     record_event(demand, Event.Code.DEMAND_WORDING, by=agreed_by)
 
 
+# Where a demand's status may go. His response to it (in progress, refused,
+# open again) is recorded by any group acting on it: that only describes what
+# he does. Ending it — met or withdrawn — and taking an ended demand up again
+# belong to the survivor's side; the others propose an end (DESIGN C3, §6).
+S = Demand.Status
+ENDINGS = frozenset({S.MET, S.WITHDRAWN})
+HIS_RESPONSE: writes.Transitions = {
+    S.OPEN: {S.IN_PROGRESS, S.REFUSED},
+    S.IN_PROGRESS: {S.OPEN, S.REFUSED},
+    S.REFUSED: {S.OPEN, S.IN_PROGRESS},
+}
+SURVIVOR_SIDE: writes.Transitions = {
+    S.OPEN: {S.IN_PROGRESS, S.REFUSED, S.MET, S.WITHDRAWN},
+    S.IN_PROGRESS: {S.OPEN, S.REFUSED, S.MET, S.WITHDRAWN},
+    S.REFUSED: {S.OPEN, S.IN_PROGRESS, S.MET, S.WITHDRAWN},
+    S.MET: {S.OPEN, S.IN_PROGRESS},
+    S.WITHDRAWN: {S.OPEN},
+}
+# What a proposal of each kind ends the demand with.
+ENDS_WITH: dict[str, str] = {
+    WordingProposal.Kind.MET: S.MET,
+    WordingProposal.Kind.WITHDRAW: S.WITHDRAWN,
+}
+ENDING_IS_PROPOSED = _(
+    "Only the survivor's side can mark a demand met or withdraw it. Propose it to them "
+    "instead: nothing changes until they agree."
+)
+
+
+def status_choices(demand: Demand, user: User) -> list[str]:
+    """The statuses ``user`` may give ``demand`` now."""
+    survivor = speaks_for_survivor(user, demand.process_id)
+    allowed = (SURVIVOR_SIDE if survivor else HIS_RESPONSE).get(demand.status, ())
+    return [value for value in Demand.Status.values if value in allowed]
+
+
 def propose(
     demand: Demand, *, by: User, group: Group, kind: str, wording: str, reason: str
 ) -> WordingProposal:
-    """A proposal to change or withdraw a demand: it changes nothing until
-    the survivor's side approves it."""
-    if demand.status == Demand.Status.WITHDRAWN:
-        raise Refused(_("This demand was withdrawn."))
+    """A proposal to reword a demand, or to end it (met, withdrawn): it changes
+    nothing until the survivor's side approves it."""
     if kind == WordingProposal.Kind.REWORD and not wording.strip():
         raise Refused(_("Please write the wording you propose."))
     with transaction.atomic():
+        writes.lock(demand)
+        if demand.status in ENDINGS:
+            raise Refused(
+                _("This demand is “%(status)s”. Only the survivor's side can take it up again.")
+                % {"status": demand.get_status_display()}
+            )
         proposal = WordingProposal(demand=demand, kind=kind, proposed_by=by, proposed_in=group)
         proposal.wording = wording if kind == WordingProposal.Kind.REWORD else ""
         proposal.reason = reason
@@ -193,53 +238,67 @@ def propose(
     return proposal
 
 
-def decide(proposal: WordingProposal, *, by: User, approve: bool) -> None:
-    """The survivor's side approves or declines a proposal."""
+def decide(proposal: WordingProposal, *, by: User, approve: bool, reason: str = "") -> None:
+    """The survivor's side approves or declines a proposal; a decline says why,
+    for the group that proposed it. An approved end is a status change like
+    any other: refused if the demand ended meanwhile."""
     demand = proposal.demand
     _require_survivor_side(by, demand.process_id)
-    if proposal.status != WordingProposal.Status.PENDING:
-        raise Refused(_("This proposal was already decided."))
+    if not approve and not reason.strip():
+        raise Refused(
+            _("Please say why you decline. The group that proposed it will read your reason.")
+        )
     with transaction.atomic():
-        locked = WordingProposal.objects.select_for_update().get(pk=proposal.pk)
-        if locked.status != WordingProposal.Status.PENDING:
-            raise Refused(_("This proposal was already decided."))
-        locked.status = (
+        writes.still(
+            proposal,
+            lambda p: p.status == WordingProposal.Status.PENDING,
+            _("This proposal was already decided. Nothing was changed."),
+        )
+        proposal.status = (
             WordingProposal.Status.APPROVED if approve else WordingProposal.Status.DECLINED
         )
-        locked.decided_by, locked.decided_at = by, timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
-        if approve and locked.kind == WordingProposal.Kind.REWORD:
-            target = Demand.objects.select_for_update().get(pk=demand.pk)
-            _apply_wording(target, locked.wording, agreed_by=by, proposed_by=locked.proposed_by)
+        proposal.decided_by, proposal.decided_at = by, timezone.now()
+        proposal.decision_reason = reason
+        proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        if approve and proposal.kind == WordingProposal.Kind.REWORD:
+            writes.lock(demand)
+            _apply_wording(demand, proposal.wording, agreed_by=by, proposed_by=proposal.proposed_by)
         elif approve:
-            _set_status(demand, Demand.Status.WITHDRAWN, by=by, note=locked.reason)
+            writes.transition(demand, ENDS_WITH[proposal.kind], allowed=SURVIVOR_SIDE)
+            _record_status(demand, by=by, note=reason or proposal.reason)
         audit_record(
             "demand.change_approved" if approve else "demand.change_declined",
             by=by,
-            target=locked,
+            target=proposal,
             record=demand,
         )
 
 
-def change_status(demand: Demand, *, by: User, status: str, note: str) -> None:
-    """Open, in progress, met, refused: any of its readers may record it.
-    Withdrawing is for the survivor's side only (others propose it)."""
-    if status == Demand.Status.WITHDRAWN:
-        _require_survivor_side(by, demand.process_id)
-    if demand.status == status:
-        raise Refused(_("The demand already has this status."))
+def change_status(
+    demand: Demand, *, by: User, status: str, note: str, seen: str | None = None
+) -> None:
+    """His response to the demand (open, in progress, refused), recorded by
+    any group acting on it; met and withdrawn by the survivor's side only.
+    ``seen``: the status the person saw when choosing."""
+    survivor = speaks_for_survivor(by, demand.process_id)
+    if status in ENDINGS and not survivor:
+        raise Refused(ENDING_IS_PROPOSED)
     with transaction.atomic():
-        _set_status(demand, status, by=by, note=note)
+        writes.transition(
+            demand, status, allowed=SURVIVOR_SIDE if survivor else HIS_RESPONSE, seen=seen
+        )
+        _record_status(demand, by=by, note=note)
         audit_record("demand.status_changed", by=by, target=demand, record=demand)
 
 
-def _set_status(demand: Demand, status: str, *, by: User, note: str) -> None:
-    Demand.objects.filter(pk=demand.pk).update(status=status, updated_at=timezone.now())
-    demand.status = status
-    change = DemandStatusChange(demand=demand, status=status, changed_by=by)
+def _record_status(demand: Demand, *, by: User, note: str) -> None:
+    """Save the status ``writes.transition`` set, with its history entry."""
+    demand.updated_at = timezone.now()
+    demand.save(update_fields=["status", "updated_at"])
+    change = DemandStatusChange(demand=demand, status=demand.status, changed_by=by)
     change.note = note
     change.save()
-    record_event(demand, Event.Code.DEMAND_STATUS, by=by, value=status)
+    record_event(demand, Event.Code.DEMAND_STATUS, by=by, value=demand.status)
 
 
 # Steps and evidence ----------------------------------------------------------
@@ -266,13 +325,18 @@ def add_step(
     return step
 
 
-def set_step_status(step: Step, *, by: User, status: str) -> None:
-    if step.status == status:
-        raise Refused(_("The step already has this status."))
+# A step is done, dropped, or open again; any of these may follow another.
+STEP_CHANGES: writes.Transitions = {
+    status: set(Step.Status.values) - {status} for status in Step.Status.values
+}
+
+
+def set_step_status(step: Step, *, by: User, status: str, seen: str | None = None) -> None:
     with transaction.atomic():
-        closed = None if status == Step.Status.OPEN else _today()
-        Step.objects.filter(pk=step.pk).update(status=status, closed_on=closed)
-        step.status, step.closed_on = status, closed
+        writes.transition(step, status, allowed=STEP_CHANGES, seen=seen)
+        step.closed_on = None if status == Step.Status.OPEN else _today()
+        step.updated_at = timezone.now()
+        step.save(update_fields=["status", "closed_on", "updated_at"])
         record_event(step, Event.Code.STEP_STATUS, by=by, value=status)
         audit_record("step.status_changed", by=by, target=step, record=step)
 
@@ -367,17 +431,24 @@ def create_agreement(
     return agreement
 
 
-def set_agreement_status(agreement: Agreement, *, by: User, status: str) -> None:
-    allowed: dict[str, set[str]] = {
-        Agreement.Status.PROPOSED: {Agreement.Status.AGREED, Agreement.Status.ENDED},
-        Agreement.Status.AGREED: {Agreement.Status.ENDED},
-        Agreement.Status.EXPIRED: {Agreement.Status.ENDED},
-    }
-    if status not in allowed.get(agreement.status, set()):
+AGREEMENT_CHANGES: writes.Transitions = {
+    Agreement.Status.PROPOSED: {Agreement.Status.AGREED, Agreement.Status.ENDED},
+    Agreement.Status.AGREED: {Agreement.Status.ENDED, Agreement.Status.RENEWED},
+    Agreement.Status.EXPIRED: {Agreement.Status.ENDED, Agreement.Status.RENEWED},
+}
+# People agree or end; a renewal renews (see renew).
+BY_HAND = frozenset({Agreement.Status.AGREED, Agreement.Status.ENDED})
+
+
+def set_agreement_status(
+    agreement: Agreement, *, by: User, status: str, seen: str | None = None
+) -> None:
+    if status not in BY_HAND:
         raise Refused(_("An agreement cannot go from this status to that one."))
     with transaction.atomic():
-        Agreement.objects.filter(pk=agreement.pk).update(status=status, updated_at=timezone.now())
-        agreement.status = status
+        writes.transition(agreement, status, allowed=AGREEMENT_CHANGES, seen=seen)
+        agreement.updated_at = timezone.now()
+        agreement.save(update_fields=["status", "updated_at"])
         record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=status)
         audit_record("agreement.status_changed", by=by, target=agreement, record=agreement)
 
@@ -392,12 +463,16 @@ def renew(
     ends_on: datetime.date | None,
     review_on: datetime.date | None,
 ) -> Agreement:
-    """New terms, linked to the old ones, which are marked renewed."""
-    if agreement.status not in (Agreement.Status.AGREED, Agreement.Status.EXPIRED):
-        raise Refused(_("Only an agreed agreement can be renewed."))
-    if Agreement.objects.filter(renews=agreement).exists():
+    """New terms, linked to the old ones, which are marked renewed — once:
+    the old agreement's row is locked first, so a second renewal started at
+    the same moment is refused rather than failing on the database."""
+    if agreement.status == Agreement.Status.RENEWED:
         raise Refused(_("This agreement was already renewed."))
+    if agreement.status in (Agreement.Status.PROPOSED, Agreement.Status.ENDED):
+        raise Refused(_("Only an agreed agreement can be renewed."))
     with transaction.atomic():
+        writes.transition(agreement, Agreement.Status.RENEWED, allowed=AGREEMENT_CHANGES)
+        agreement.save(update_fields=["status"])
         renewal = create_agreement(
             author=by,
             group=agreement.author_group,
@@ -410,7 +485,6 @@ def renew(
             status=Agreement.Status.AGREED,
             renews=agreement,
         )
-        Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.RENEWED)
         record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=Agreement.Status.RENEWED)
     return renewal
 
@@ -527,7 +601,9 @@ def note_due_dates(today: datetime.date | None = None) -> int:
         )
         for agreement in ended:
             end: datetime.date = agreement.ends_on  # type: ignore[assignment]  # filtered
-            Agreement.objects.filter(pk=agreement.pk).update(status=Agreement.Status.EXPIRED)
+            Agreement.objects.filter(pk=agreement.pk, status=Agreement.Status.AGREED).update(
+                status=Agreement.Status.EXPIRED
+            )
             record_event(
                 agreement,
                 Event.Code.AGREEMENT_STATUS,

@@ -110,7 +110,7 @@ def test_an_ended_agreement_expires_once_and_can_be_renewed(world: World) -> Non
     assert f"/a/{renewal.pk}/" in old_page
     assert f"/a/{agreement.pk}/" in client.get(f"/a/{renewal.pk}/").content.decode()
     again = client.post(f"/a/{agreement.pk}/renew/", renewal_data)
-    assert b"Only an agreed agreement can be renewed." in again.content
+    assert b"This agreement was already renewed." in again.content
     assert Agreement.objects.filter(renews=agreement).count() == 1
 
 

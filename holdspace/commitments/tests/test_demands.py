@@ -1,6 +1,6 @@
-"""Demands belong to the survivor's side: nobody else can change or withdraw
-one, every wording ever agreed stays visible, and steps towards them are
-the person's own tasks."""
+"""Demands belong to the survivor's side: nobody else can change, end or
+withdraw one, every wording ever agreed stays visible, and steps towards them
+are the person's own tasks."""
 
 from __future__ import annotations
 
@@ -66,6 +66,7 @@ def _every_way_to_weaken(client: Client, demand: Demand, proposal: WordingPropos
     client.post(f"{base}/propose/", {"kind": "withdraw", "wording": "", "reason": "Easier."})
     client.post(f"{base}/proposals/{proposal.pk}/decide/", {"decision": "approve"})
     client.post(f"{base}/status/", {"status": "withdrawn", "note": ""})
+    client.post(f"{base}/status/", {"status": "met", "note": ""})
 
 
 def test_only_the_survivors_side_can_change_or_withdraw_a_demand_as_every_role(
@@ -120,16 +121,33 @@ def test_a_declined_proposal_leaves_the_demand_and_stays_in_its_history(world: W
     demand = _demand(world)
     proposal = _propose(world, demand)
     support = client_for(world, "support-member")
-    support.post(f"/d/{demand.pk}/proposals/{proposal.pk}/decide/", {"decision": "decline"})
+    url = f"/d/{demand.pk}/proposals/{proposal.pk}/decide/"
+    support.post(url, {"decision": "decline", "reason": "A programme is what we asked."})
     demand.refresh_from_db()
     proposal.refresh_from_db()
     assert demand.wording == ORIGINAL and proposal.status == WordingProposal.Status.DECLINED
     page = client_for(world, "contact-coordinator").get(f"/d/{demand.pk}/").content.decode()
     assert "Decided proposals" in page and WEAKER in page and "declined" in page
-    again = support.post(f"/d/{demand.pk}/proposals/{proposal.pk}/decide/", {"decision": "approve"})
-    assert again.status_code == 302
+    # The proposers read the decliner's reason, and their own next to it.
+    assert "Why it was declined: A programme is what we asked." in page
+    assert "Why it was proposed: He says it is too hard." in page
+    again = support.post(url, {"decision": "approve"})
+    assert b"This proposal was already decided." in again.content
     demand.refresh_from_db()
     assert demand.wording == ORIGINAL
+
+
+def test_a_decline_asks_for_a_reason_and_keeps_the_proposal_waiting(world: World) -> None:
+    demand = _demand(world)
+    proposal = _propose(world, demand)
+    client = client_for(world, "support-coordinator")
+    url = f"/d/{demand.pk}/proposals/{proposal.pk}/decide/"
+    response = assert_refused(
+        client, url, {"decision": "decline", "reason": "  "}, "Please say why"
+    )
+    assert response.status_code == 200
+    proposal.refresh_from_db()
+    assert proposal.status == WordingProposal.Status.PENDING
 
 
 def test_an_approved_withdrawal_withdraws_the_demand(world: World) -> None:
@@ -297,4 +315,84 @@ def test_status_changes_are_dated_and_on_the_timeline(world: World) -> None:
     timeline = client_for(world, "support-member").get(f"/p/{world.process.pk}/timeline/")
     assert f"Demand “{ORIGINAL}”: now in progress.".encode() in timeline.content
     same = client.post(f"/d/{demand.pk}/status/", {"status": "in_progress", "note": ""})
-    assert b"already has this status" in same.content
+    assert "It is already “in progress”".encode() in same.content
+
+
+# Ending a demand (DESIGN §6) -------------------------------------------------
+
+
+def test_the_contact_group_records_his_response_but_cannot_end_a_demand(world: World) -> None:
+    demand = _demand(world)
+    client = client_for(world, "contact-coordinator")
+    page = client.get(f"/d/{demand.pk}/status/").content.decode()
+    assert 'value="refused"' in page and 'value="met"' not in page
+    assert 'value="withdrawn"' not in page and "Propose that it is met" in page
+    for status in ("met", "withdrawn"):
+        data = {"status": status, "note": "He did it, he says."}
+        assert_refused(
+            client, f"/d/{demand.pk}/status/", data, "Propose it to them", "He did it, he says."
+        )
+    client.post(f"/d/{demand.pk}/status/", {"status": "refused", "note": "He will not."})
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.REFUSED
+
+
+def test_a_demand_proposed_met_is_met_once_the_survivors_side_approves(world: World) -> None:
+    demand = _demand(world)
+    contact = client_for(world, "contact-member")
+    response = contact.post(
+        f"/d/{demand.pk}/propose/",
+        {"kind": "met", "wording": "", "reason": "The programme confirmed he finished."},
+    )
+    assert response.status_code == 302
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.OPEN
+    assert "Waiting for the survivor" in contact.get(f"/d/{demand.pk}/").content.decode()
+    proposal = demand.proposals.get()
+    support = client_for(world, "support-coordinator")
+    support.post(
+        f"/d/{demand.pk}/proposals/{proposal.pk}/decide/",
+        {"decision": "approve", "reason": "We asked the programme too."},
+    )
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.MET
+    change = demand.status_changes.get(status=Demand.Status.MET)
+    assert change.changed_by == world.personas["support-coordinator"]
+    # Once met, the others can neither reopen it nor propose anything more.
+    page = contact.get(f"/d/{demand.pk}/status/").content.decode()
+    assert "Only the survivor's side can take an ended demand up again." in page
+    assert_refused(contact, f"/d/{demand.pk}/status/", {"status": "open", "note": ""}, "cannot")
+    data = {"kind": "reword", "wording": WEAKER, "reason": "Now it is easier."}
+    assert_refused(contact, f"/d/{demand.pk}/propose/", data, "Only the survivor", WEAKER)
+
+
+def test_the_survivors_side_ends_a_demand_and_takes_it_up_again(world: World) -> None:
+    demand = _demand(world)
+    support = client_for(world, "support-member")
+    page = support.get(f"/d/{demand.pk}/status/").content.decode()
+    assert 'value="met"' in page and 'value="withdrawn"' in page
+    support.post(f"/d/{demand.pk}/status/", {"status": "met", "note": "We saw it."})
+    support.post(f"/d/{demand.pk}/status/", {"status": "open", "note": "He stopped again."})
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.OPEN
+    statuses = list(demand.status_changes.values_list("status", flat=True))
+    assert statuses == ["open", "met", "open"]
+
+
+def test_an_approved_end_of_a_demand_ended_meanwhile_changes_nothing(world: World) -> None:
+    demand = _demand(world)
+    withdrawal = services.propose(
+        demand,
+        by=world.personas["contact-member"],
+        group=world.groups["contact"],
+        kind=WordingProposal.Kind.WITHDRAW,
+        wording="",
+        reason="It is met in another way.",
+    )
+    services.change_status(demand, by=world.personas["support-member"], status="met", note="")
+    client = client_for(world, "support-coordinator")
+    url = f"/d/{demand.pk}/proposals/{withdrawal.pk}/decide/"
+    response = assert_refused(client, url, {"decision": "approve", "reason": ""}, "It is “met”")
+    assert response.status_code == 200
+    withdrawal.refresh_from_db()
+    assert withdrawal.status == WordingProposal.Status.PENDING

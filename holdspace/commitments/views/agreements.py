@@ -115,7 +115,12 @@ def agreement_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
         messages.error(request, _("Please choose agreed or ended."))
         return redirect(agreement)
     try:
-        services.set_agreement_status(agreement, by=core.request_user(request), **form.cleaned_data)
+        services.set_agreement_status(
+            agreement,
+            by=core.request_user(request),
+            status=form.cleaned_data["status"],
+            seen=form.cleaned_data["seen"] or None,
+        )
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:

@@ -87,11 +87,14 @@ def demand_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             demand=demand,
             wordings=list(demand.wordings.select_related("agreed_by", "proposed_by")),
             status_changes=list(demand.status_changes.select_related("changed_by")),
-            pending=[p for p in proposals if p.status == WordingProposal.Status.PENDING],
+            pending=[
+                (p, decision_form(p))
+                for p in proposals
+                if p.status == WordingProposal.Status.PENDING
+            ],
             decided=[p for p in proposals if p.status != WordingProposal.Status.PENDING],
             steps=[(step, step.is_overdue(today)) for step in steps],
             evidence=list(demand.evidence.select_related("added_by")),
-            status_form=DemandStatusForm(initial={"status": demand.status}),
             step_templates=library.STEP_TEMPLATES,
         ),
     )
@@ -167,43 +170,67 @@ def demand_propose(request: HttpRequest, record_id: UUID) -> HttpResponse:
     )
 
 
+def decision_form(proposal: WordingProposal, data: Any = None) -> DecisionForm:
+    # Ids name the proposal: the demand's page shows one form per proposal.
+    return DecisionForm(data, auto_id=f"decide-{proposal.pk}-%s")
+
+
 @require_POST
 @core.member_required
 def demand_decide(request: HttpRequest, record_id: UUID, proposal_id: UUID) -> HttpResponse:
+    """Approve or decline a proposal (sent from the demand's page). A decline
+    needs a reason: without one, the decision is shown again on its own page,
+    with what was typed."""
     demand = access.get_for_user(request, record_id, Demand, survivor=True)
     proposal = access.get_proposal(request, demand, proposal_id)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose whether to approve or decline."))
-        return redirect(demand)
-    approve = form.cleaned_data["decision"] == "approve"
-    try:
-        services.decide(proposal, by=core.request_user(request), approve=approve)
-    except Refused as refusal:
-        messages.error(request, refusal.message)
-    else:
-        messages.success(
-            request,
-            _("Approved. The demand is changed.") if approve else _("Declined. Nothing changed."),
-        )
-    return redirect(demand)
+    form = decision_form(proposal, request.POST)
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.decide(
+                proposal,
+                by=core.request_user(request),
+                approve=approve,
+                reason=form.cleaned_data["reason"],
+            )
+        except Refused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                _("Approved. The demand is changed.")
+                if approve
+                else _("Declined. Nothing changed; the proposers can read your reason."),
+            )
+            return redirect(demand)
+    return render(
+        request,
+        "commitments/demand_decide.html",
+        record_context(request, demand, demand=demand, proposal=proposal, form=form),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @core.member_required
 def demand_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    """His response to the demand, for any group acting on it; met and
+    withdrawn for the survivor's side (others propose them)."""
     demand = access.get_for_user(request, record_id, Demand, act=True)
-    form = DemandStatusForm(posted(request), initial={"status": demand.status})
+    user = core.request_user(request)
+    allowed = services.status_choices(demand, user)
+    form = DemandStatusForm(posted(request), initial={"seen": demand.status}, allowed=allowed)
 
     def save(data: dict[str, Any]) -> Demand:
-        services.change_status(demand, by=core.request_user(request), **data)
+        services.change_status(
+            demand, by=user, status=data["status"], note=data["note"], seen=data["seen"] or None
+        )
         return demand
 
     return form_page(
         request,
         form,
         "commitments/demand_status.html",
-        record_context(request, demand, demand=demand),
+        record_context(request, demand, demand=demand, allowed=allowed),
         save=save,
         saved=_("The status is changed. The earlier ones stay in the demand's history."),
         field="status",
@@ -290,7 +317,12 @@ def step_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
         messages.error(request, _("Please choose done, dropped or open."))
         return redirect(step)
     try:
-        services.set_step_status(step, by=core.request_user(request), **form.cleaned_data)
+        services.set_step_status(
+            step,
+            by=core.request_user(request),
+            status=form.cleaned_data["status"],
+            seen=form.cleaned_data["seen"] or None,
+        )
     except Refused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -304,7 +336,8 @@ def step_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
 def _progress_record(request: HttpRequest, record_id: UUID) -> Demand | Step:
     """A demand or a step the account may act on (evidence is about one of them)."""
     record = core.get_record_for_user(request, record_id)
-    model = {Record.Kind.DEMAND: Demand, Record.Kind.STEP: Step}.get(record.kind)  # type: ignore[call-overload]
+    models: dict[str, type[Demand] | type[Step]] = {"demand": Demand, "step": Step}
+    model = models.get(record.kind)
     if model is None:
         raise core.deny(request, "record_of_other_kind", record_id)
     found: Demand | Step = access.get_for_user(request, record_id, model, act=True)

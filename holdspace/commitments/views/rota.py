@@ -27,6 +27,7 @@ from holdspace.commitments.models import Agreement, RotaPerson, RotaVenue
 from holdspace.commitments.views.common import form_page, record_context
 from holdspace.lib.http import posted
 from holdspace.processes import access as core
+from holdspace.processes import writes
 
 WINDOW_DAYS = 28
 
@@ -107,33 +108,48 @@ def rota_page(request: HttpRequest, record_id: UUID) -> HttpResponse:
     return render(
         request,
         "commitments/rota.html",
-        _rota_context(request, agreement, person_form=RotaPersonForm(), venue_form=VenueForm()),
+        _rota_context(
+            request,
+            agreement,
+            person_form=writes.offer(RotaPersonForm()),
+            venue_form=writes.offer(VenueForm()),
+        ),
     )
 
 
 @require_POST
 @core.member_required
 def rota_add(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    """Add a person (by pseudonym) or a place to the rota."""
+    """Add a person (by pseudonym) or a place to the rota, once however often
+    the form is sent (S52)."""
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
     user = core.request_user(request)
-    person_form, venue_form = RotaPersonForm(), VenueForm()
-    if request.POST.get("what") == "venue":
-        venue_form = VenueForm(request.POST)
-        if venue_form.is_valid():
-            services.add_venue(agreement, by=user, name=venue_form.cleaned_data["name"])
-            messages.success(
-                request, _("The place is added. Now choose who may go there on which day.")
-            )
-            return redirect("hs-rota", agreement.pk)
-    else:
-        person_form = RotaPersonForm(request.POST)
-        if person_form.is_valid():
-            services.add_rota_person(
-                agreement, by=user, pseudonym=person_form.cleaned_data["pseudonym"]
-            )
-            messages.success(request, _("The person is added to the rota."))
-            return redirect("hs-rota", agreement.pk)
+    venue = request.POST.get("what") == "venue"
+    form = writes.offer(VenueForm(request.POST) if venue else RotaPersonForm(request.POST))
+    rota_url = reverse("hs-rota", args=[agreement.pk])
+    if form.is_valid():
+
+        def save(data: dict[str, Any]) -> str:
+            if venue:
+                services.add_venue(agreement, by=user, name=data["name"])
+            else:
+                services.add_rota_person(agreement, by=user, pseudonym=data["pseudonym"])
+            return rota_url
+
+        try:
+            writes.save_once(user, form, save)
+        except writes.AlreadySaved as first:
+            messages.info(request, first.message)
+            return redirect(first.url or rota_url)
+        messages.success(
+            request,
+            _("The place is added. Now choose who may go there on which day.")
+            if venue
+            else _("The person is added to the rota."),
+        )
+        return redirect(rota_url)
+    others = writes.offer(RotaPersonForm() if venue else VenueForm())
+    person_form, venue_form = (others, form) if venue else (form, others)
     return render(
         request,
         "commitments/rota.html",
