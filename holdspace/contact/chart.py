@@ -4,8 +4,9 @@ The template ``contact/includes/chart.html`` draws; this module only works
 out coordinates and short machine words, because the project never builds
 markup in Python and every label is translated in the template. The chart
 has three lanes: what the group did ("we"), what came in from him or his
-surroundings ("he"), and meetings with him ("meetings"). Silences are bands
-behind the lanes, so a long wait is visible at a glance.
+surroundings ("he": each reply or message from him, as counted in the
+figures), and meetings with him ("meetings"). Silences are bands behind the
+lanes, so a long wait is visible at a glance.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from holdspace.contact.figures import Exchange, Gathering, Silence, answer_of
+from holdspace.contact.figures import Exchange, Gathering, Silence, answer_of, reply_days
 
 LANES = ("we", "he", "meetings")
 # Each kind of mark has its own shape, so the chart reads without colour.
@@ -128,6 +129,19 @@ class Chart:
         """The group is waiting for him right now (the template then defines the hatching)."""
         return any(band.ongoing for band in self.silences)
 
+    @property
+    def attempts(self) -> int:
+        """Our attempts to reach him, answered or not."""
+        return self.counts["answered"] + self.counts["unanswered"]
+
+    @property
+    def longest(self) -> Band | None:
+        return max(self.silences, key=lambda band: band.days, default=None)
+
+    @property
+    def waiting_since(self) -> datetime.date | None:
+        return next((band.start for band in self.silences if band.ongoing), None)
+
     def x_of(self, day: datetime.date) -> float:
         return x_of(day, start=self.start, end=self.end)
 
@@ -183,7 +197,13 @@ def _lane_y(index: int) -> float:
 def _events(
     exchanges: Iterable[Exchange], gatherings: Iterable[Gathering], today: datetime.date
 ) -> Iterable[tuple[str, str, datetime.date]]:
-    """(lane, kind, day) for every exchange and meeting."""
+    """(lane, kind, day) for every exchange and meeting, and for each answer
+    of his that was marked on our attempts without a message of his logged."""
+    exchanges = list(exchanges)
+    messages = {e.on for e in exchanges if not e.outgoing and e.with_him}
+    for day in reply_days(exchanges, today=today):
+        if day not in messages:
+            yield "he", "from_him", day
     for exchange in exchanges:
         if not exchange.outgoing:
             yield "he", "from_him" if exchange.with_him else "from_surroundings", exchange.on

@@ -1,14 +1,19 @@
 """How contact with him has gone: silences, answers and meetings, as numbers.
 
 Pure functions over plain data, so that the rules are easy to test and the
-same figures can be shown on the process page and in reports. The words:
+same figures can be shown on the process page and in reports. The figures
+never present silence as cooperation (DESIGN §6): our own attempts are
+counted as attempts, never as contact with him. The words:
 
-- A *contact* is any exchange, in either direction, with him or with people
-  in his surroundings, or a meeting the group turned up to (held, or he did
-  not come). An answer to one of our attempts is a contact on the day it came.
-- His *signs of life* are the days he got in touch himself, the days he
-  answered one of our attempts, and the days a meeting with him was held.
-  Word from his surroundings is contact, but not a sign of life from him.
+- *Two-way contact* is a reply or a message from him, or a meeting with him
+  that was held. Only this keeps the cadence ("contact at least every 90
+  days"). His *signs of life* are the days on which there was some.
+- A *reply* is a message from him, or an answer to our attempts on a day we
+  logged no message from him (one answer may answer several attempts: it is
+  one reply, however many attempts it marks answered).
+- An *exchange* is any contact logged, either way, with him or his
+  surroundings; ``days_since_contact`` counts those (our attempts included)
+  and is not shown as contact with him.
 - A *silence* is a time the group was waiting for him: it starts with our
   first attempt to reach him after his last sign of life, and ends with his
   next one, or lasts until today (``ongoing``). An attempt on the day of a
@@ -74,7 +79,9 @@ class Silence:
 class Figures:
     """What the process page shows about contact with him, as of one day."""
 
+    # Any exchange either way, our own attempts included (see the module).
     days_since_contact: int | None
+    # Two-way contact: his last reply or message, or the last meeting held.
     days_since_answer: int | None
     longest_silence: Silence | None
     silences: tuple[Silence, ...]
@@ -87,6 +94,18 @@ class Figures:
     no_shows: int
     cancelled_by_him: int
     cancelled_by_us: int
+    replies: int = 0
+    last_attempt: datetime.date | None = None
+
+    @property
+    def days_since_two_way(self) -> int | None:
+        """Days since the last two-way contact: what the cadence counts."""
+        return self.days_since_answer
+
+    @property
+    def current_silence(self) -> Silence | None:
+        """The wait going on now, if the group is waiting for him."""
+        return next((silence for silence in self.silences if silence.ongoing), None)
 
 
 @dataclass(frozen=True)
@@ -96,10 +115,12 @@ class Year:
     year: int
     attempts: int
     answered: int  # of this year's attempts, answered by today (perhaps the next year)
-    signs_of_life: int  # distinct days
+    signs_of_life: int  # distinct days of two-way contact
     meetings_held: int
     no_shows: int
     longest_silence_days: int  # the longest part of any silence inside this year
+    replies: int = 0  # replies and messages from him this year
+    unanswered: int = 0  # of this year's attempts, still without an answer
 
 
 def answer_of(exchange: Exchange, today: datetime.date) -> datetime.date | None:
@@ -118,6 +139,17 @@ def signs_of_life(
     days.update(day for exchange in exchanges if (day := answer_of(exchange, today)) is not None)
     days.update(meeting.on for meeting in _up_to(gatherings, today) if meeting.outcome == "held")
     return days
+
+
+def reply_days(exchanges: Iterable[Exchange], *, today: datetime.date) -> list[datetime.date]:
+    """The day of each reply or message from him up to ``today``, in order: his
+    messages, and the answer days on which no message of his was logged."""
+    exchanges = _up_to(exchanges, today)
+    messages = [
+        exchange.on for exchange in exchanges if not exchange.outgoing and exchange.with_him
+    ]
+    answers = {day for exchange in exchanges if (day := answer_of(exchange, today)) is not None}
+    return sorted([*messages, *(answers - set(messages))])
 
 
 def find_silences(
@@ -169,6 +201,8 @@ def compute(
         no_shows=outcomes.count("no_show"),
         cancelled_by_him=outcomes.count("cancelled_by_him"),
         cancelled_by_us=outcomes.count("cancelled_by_us"),
+        replies=len(reply_days(exchanges, today=today)),
+        last_attempt=max((attempt.on for attempt in attempts), default=None),
     )
 
 
@@ -188,19 +222,23 @@ def by_year(
     gatherings = _up_to(gatherings, today)
     signs = signs_of_life(exchanges, gatherings, today=today)
     silences = find_silences(exchanges, gatherings, today=today)
+    replies = reply_days(exchanges, today=today)
     years = []
     for year in range(start.year, today.year + 1):
         attempts = [e for e in exchanges if e.is_attempt and e.on.year == year]
         outcomes = [meeting.outcome for meeting in gatherings if meeting.on.year == year]
+        answered = sum(answer_of(attempt, today) is not None for attempt in attempts)
         years.append(
             Year(
                 year=year,
                 attempts=len(attempts),
-                answered=sum(answer_of(attempt, today) is not None for attempt in attempts),
+                answered=answered,
                 signs_of_life=sum(day.year == year for day in signs),
                 meetings_held=outcomes.count("held"),
                 no_shows=outcomes.count("no_show"),
                 longest_silence_days=max((_days_within(s, year) for s in silences), default=0),
+                replies=sum(day.year == year for day in replies),
+                unanswered=len(attempts) - answered,
             )
         )
     return years

@@ -2,7 +2,8 @@
 
 Callers have passed the access core. The rules that hold whoever calls:
 nothing is dated in the future that has not happened, an answer never comes
-before the attempt, and what happened at a meeting is recorded once.
+before the attempt, and what happened at a meeting is recorded once — also
+when two people record it at the same moment (checked on the locked row, S52).
 """
 
 from __future__ import annotations
@@ -17,10 +18,16 @@ from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
 from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.processes import writes
 from holdspace.processes.models import Group
 from holdspace.processes.services import Refused, audit_record, create_record
 
 ANSWER_BEFORE_ATTEMPT = _("An answer cannot come before the attempt it answers.")
+ALREADY_ANSWERED = _("This attempt is already marked as answered.")
+ANSWERED_MEANWHILE = _(
+    "Someone marked one of these attempts answered a moment ago. Nothing was saved; please "
+    "look at them again."
+)
 
 
 def _today() -> datetime.date:
@@ -72,7 +79,10 @@ def log_contact(
             counterpart=counterpart,
             answered_on=answered_on,
         )
-        Contact.objects.filter(pk__in=[a.pk for a in answered]).update(answered_on=occurred_on)
+        for attempt in answered:
+            writes.still(attempt, lambda a: a.answered_on is None, ANSWERED_MEANWHILE)
+            attempt.answered_on = occurred_on
+            attempt.save(update_fields=["answered_on"])
         audit_record("contact.logged", by=author, record=contact)
     return contact
 
@@ -86,12 +96,11 @@ def _check_answer(attempted: datetime.date, answered: datetime.date, awaits: boo
 
 
 def mark_answered(contact: Contact, *, by: User, answered_on: datetime.date) -> None:
-    if contact.answered_on is not None:
-        raise Refused(_("This attempt is already marked as answered."))
-    _check_answer(contact.occurred_on, answered_on, contact.awaits_answer)
     with transaction.atomic():
-        Contact.objects.filter(pk=contact.pk, answered_on=None).update(answered_on=answered_on)
+        writes.still(contact, lambda c: c.answered_on is None, ALREADY_ANSWERED)
+        _check_answer(contact.occurred_on, answered_on, contact.awaits_answer)
         contact.answered_on = answered_on
+        contact.save(update_fields=["answered_on"])
         audit_record("contact.answered", by=by, record=contact)
 
 
@@ -103,6 +112,8 @@ RECORDED = (
     Meeting.Outcome.CANCELLED_BY_US,
     Meeting.Outcome.CANCELLED_BY_HIM,
 )
+# A planned meeting gets its outcome once.
+OUTCOMES: writes.Transitions = {Meeting.Outcome.SCHEDULED: set(RECORDED)}
 
 
 def _check_outcome(day: datetime.date, outcome: str, internal: bool) -> None:
@@ -171,10 +182,15 @@ def record_outcome(
         raise Refused(_("Please choose what happened."))
     _check_outcome(meeting.occurred_on, outcome, meeting.internal)
     with transaction.atomic():
-        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if locked.outcome != Meeting.Outcome.SCHEDULED:
-            raise Refused(_("What happened at this meeting is already recorded."))
-        locked.outcome, locked.preparation = outcome, preparation
+        try:
+            writes.transition(meeting, outcome, allowed=OUTCOMES, field="outcome")
+        except Refused:
+            raise Refused(
+                _("What happened at this meeting is already recorded: “%(outcome)s”.")
+                % {"outcome": meeting.get_outcome_display()}
+            ) from None
+        locked = meeting
+        locked.preparation = preparation
         locked.minutes, locked.follow_ups = minutes, follow_ups
         locked.outcome_recorded_at = timezone.now()
         locked.version += 1

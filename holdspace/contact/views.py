@@ -48,7 +48,8 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
     today = timezone.localdate()
     exchanges, gatherings = access.history(user, process)
     found = figures.compute(exchanges, gatherings, today=today)
-    waited = watch.cadence_of(process).no_answer_days
+    cadence = watch.cadence_of(process)
+    waited = cadence.no_answer_days
     contacts = list(access.contacts_of(user, process)[:RECENT])
     meetings = list(access.meetings_of(user, process)[:RECENT])
     reports = list(access.reports_of(user, process)[:RECENT])
@@ -70,6 +71,7 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
                 # Only waits long enough to worry about; every wait is in the figures.
                 silences=[s for s in found.silences if s.days >= waited],
             ),
+            "cadence": cadence,
             "contacts": contacts,
             "meetings": meetings,
             "reports": reports,

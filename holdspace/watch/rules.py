@@ -12,9 +12,12 @@ Every alert has a kind, a process, a due date and a severity:
 
 The kinds, and their due dates:
 
-- ``contact_overdue``: the last contact (either way, or a meeting held or
-  missed) plus the process's contact cadence (default 90 days). Contact on
-  day 90 keeps the cadence; on day 91 it is overdue.
+- ``contact_overdue``: the last *two-way* contact — a reply or message from
+  him, or a meeting with him that was held — plus the process's contact
+  cadence (default 90 days); the start of the process while there was none.
+  Our own attempts, word from his surroundings and a meeting he missed do not
+  keep the cadence: they are the group's duty done, not contact with him
+  (DESIGN §6). Contact on day 90 keeps the cadence; on day 91 it is overdue.
 - ``no_answer``: our first attempt since his last sign of life, plus the
   days the process waits for an answer (default 14). Shown from that day.
 - ``meeting_no_show``: he missed the latest meeting; due 14 days later, the
@@ -240,7 +243,7 @@ def _contact(facts: Facts, today: datetime.date) -> Iterator[Alert]:
         who = {"groups": frozenset({group})}
         exchanges = [c.exchange for c in facts.contacts if group in c.readers]
         found = figures.compute(exchanges, _gatherings(facts, group), today=today)
-        ago = found.days_since_contact
+        ago = found.days_since_two_way
         last = None if ago is None else today - _days(ago)
         due = (last or facts.started_on) + _days(facts.cadence.contact_days)
         yield from _alert(CONTACT_OVERDUE, facts, due, today, since=last, **who)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from holdspace.contact.chart import Chart, build
-from holdspace.contact.figures import Exchange, Gathering, find_silences
+from holdspace.contact.figures import Exchange, Gathering, compute, find_silences
 
 START = datetime.date(2024, 11, 13)
 TODAY = datetime.date(2025, 11, 13)
@@ -121,13 +121,15 @@ def test_each_contact_and_meeting_is_a_mark_of_its_kind_in_its_lane() -> None:
         "answered": 2,
         "unanswered": 2,
         "surroundings": 1,
-        "from_him": 1,
+        "from_him": 3,  # his message, and his two answers marked on our attempts
         "from_surroundings": 1,
         "held": 1,
         "no_show": 1,
         "cancelled": 2,
         "scheduled": 1,
     }
+    # The chart shows each reply the figures count, no more and no fewer.
+    assert chart.counts["from_him"] == compute(EXCHANGES, GATHERINGS, today=TODAY).replies
     lanes = {lane.name: lane.y for lane in chart.lanes}
     assert lanes["we"] < lanes["he"] < lanes["meetings"]
     by_kind = {mark.kind: mark for mark in chart.marks}
@@ -187,7 +189,10 @@ def test_the_drawing_has_a_title_and_a_description_of_the_counts() -> None:
     assert svg["aria-labelledby"] == "hs-chart-title hs-chart-desc"
     assert drawing.texts["title"][0] == "Contacts, answers and meetings over time"
     [desc] = drawing.texts["desc"]
-    assert "Attempts to reach him: 2 answered, 2 without an answer." in desc
+    assert "Our attempts to reach him: 4, of which 2 are still without an answer." in desc
+    assert "Replies and messages from him: 3." in desc
+    assert "Times of waiting for an answer from him: 3, the longest 155 days." in desc
+    assert "Still waiting since 9 October 2025." in desc
     assert "Meetings: 1 held, 1 he did not come to, 2 cancelled, 1 planned." in desc
 
 
@@ -199,7 +204,7 @@ def test_each_mark_is_a_shape_of_its_kind_with_its_date() -> None:
         (mark.x, mark.y) for mark in chart.marks
     ]
     shapes = [mark["shape"] for mark in drawing.marks]
-    assert shapes.count("circle-filled") == 3  # two answered, one from him
+    assert shapes.count("circle-filled") == 5  # two answered; from him, a message and two replies
     assert shapes.count("circle-hollow") == 2
     assert shapes.count("square-small") == 2
     assert shapes.count("square-filled") == 1

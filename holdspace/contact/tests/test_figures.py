@@ -1,4 +1,5 @@
-"""The contact figures, on plain data: silences, answers, meetings, years."""
+"""The contact figures, on plain data: silences, answers, meetings, years.
+They never present silence as cooperation (DESIGN §6)."""
 
 from __future__ import annotations
 
@@ -175,11 +176,47 @@ def test_the_years_split_a_silence_at_new_year() -> None:
     years = by_year(exchanges, gatherings, start=date(2023, 5, 1), today=date(2026, 2, 1))
     assert years == [
         Year(2023, attempts=0, answered=0, signs_of_life=0, meetings_held=0, no_shows=0,
-             longest_silence_days=0),
+             longest_silence_days=0, replies=0, unanswered=0),
         Year(2024, attempts=1, answered=0, signs_of_life=0, meetings_held=0, no_shows=0,
-             longest_silence_days=31),
+             longest_silence_days=31, replies=0, unanswered=1),
         Year(2025, attempts=2, answered=2, signs_of_life=3, meetings_held=1, no_shows=1,
-             longest_silence_days=30),
+             longest_silence_days=30, replies=2, unanswered=0),
         Year(2026, attempts=0, answered=0, signs_of_life=1, meetings_held=0, no_shows=0,
-             longest_silence_days=4),
+             longest_silence_days=4, replies=1, unanswered=0),
     ]  # fmt: skip
+
+
+# Figures that do not flatter him (DESIGN §6) ----------------------------------
+
+
+def test_one_late_answer_to_many_attempts_is_one_reply_after_a_long_silence() -> None:
+    """Fourteen e-mails over five months, then one message that answers them
+    all, then one more e-mail: "14 of 15 answered" would flatter him."""
+    attempts = [attempt(10 * n, answered=150) for n in range(14)]
+    exchanges = [*attempts, from_him(150), attempt(160)]
+    figures = compute(exchanges, [], today=day(200))
+    assert (figures.attempts, figures.replies, figures.unanswered) == (15, 1, 1)
+    assert figures.longest_silence == Silence(day(0), day(150), 150, False)
+    assert figures.current_silence == Silence(day(160), day(200), 40, True)
+    assert figures.days_since_two_way == 50
+    assert figures.last_attempt == day(160)
+
+
+def test_our_own_attempts_are_never_two_way_contact() -> None:
+    figures = compute([attempt(0), attempt(30), attempt(60)], [], today=day(70))
+    assert figures.days_since_two_way is None and figures.replies == 0
+    assert figures.days_since_contact == 10  # an exchange, but not contact with him
+    assert figures.current_silence == Silence(day(0), day(70), 70, True)
+
+
+def test_a_meeting_held_is_two_way_contact_and_a_missed_one_is_not() -> None:
+    held = compute([attempt(0)], [Gathering(day(20), "held")], today=day(30))
+    assert held.days_since_two_way == 10 and held.current_silence is None
+    missed = compute([attempt(0)], [Gathering(day(20), "no_show")], today=day(30))
+    assert missed.days_since_two_way is None and missed.current_silence is not None
+
+
+def test_an_answer_marked_without_his_message_is_one_reply_on_its_day() -> None:
+    exchanges = [attempt(0, answered=12), attempt(5, answered=12), attempt(20, answered=25)]
+    figures = compute(exchanges, [], today=day(30))
+    assert figures.replies == 2 and figures.unanswered == 0

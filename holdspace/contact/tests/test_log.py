@@ -118,11 +118,13 @@ def test_figures_and_chart_match_the_records(world: World) -> None:
         _meeting(world, days, outcome)
     page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/contact/").content
     text = page.decode()
-    assert "30 days</dd>" in text  # since the last contact (the attempt 30 days ago)
-    assert "80 days</dd>" in text  # since he last answered (the meeting held 80 days ago)
-    assert "160 days <span" in text  # the longest wait
-    assert "2 of 3" in text  # attempts answered
-    assert "2 held, 2 he did not come to, 0 he cancelled" in text
+    # Two-way contact: the meeting held 80 days ago, not our attempt of 30 days ago.
+    assert "80 days ago\n" in text and "Two-way contact is a reply or a message" in text
+    assert "Replies and messages from him</dt>\n  <dd>2</dd>" in text
+    assert "1 of our 3 attempts" in text  # still without an answer
+    assert "30 days, since our attempt of" in text  # the silence now
+    assert "160 days <span" in text  # the longest silence
+    assert "2 held, 2 he did not come to, 0 he cancelled, 0 we cancelled" in text
     # The chart: a mark per contact and meeting, the waits in words.
     assert text.count("<use ") >= 8
     assert 'role="img"' in text and "<desc" in text
@@ -180,7 +182,7 @@ def test_what_happened_is_recorded_once(world: World) -> None:
         client,
         f"/m/{meeting.pk}/outcome/",
         {**outcome, "outcome": "held"},
-        "What happened at this meeting is already recorded.",
+        "What happened at this meeting is already recorded: “he did not come”.",
     )
 
 

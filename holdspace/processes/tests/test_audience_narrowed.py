@@ -210,7 +210,9 @@ def test_alerts_and_figures_agree_for_each_group_S45(world: World) -> None:
     figures, alerts = _group_view(world, "contact-member")
     assert figures is not None and figures.days_since_contact == 119
     [overdue] = [a for a in alerts if a.kind == rules.CONTACT_OVERDUE]
-    assert overdue.since == _day(-119) and overdue.severity == rules.OVERDUE
+    # Our own attempt is no two-way contact (DESIGN §6), and his call to the
+    # support group is not the contact group's to count: since the start.
+    assert overdue.since is None and overdue.severity == rules.OVERDUE
     assert [a.since for a in alerts if a.kind == rules.NO_ANSWER] == [_day(-119)]
     # The support group reads both, and is not the group asked to keep contact.
     figures, alerts = _group_view(world, "support-member")

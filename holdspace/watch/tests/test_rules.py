@@ -65,22 +65,36 @@ def _severity(facts: Facts, day: int, kind: str) -> str | None:
     [(75, None), (76, "soon"), (89, "soon"), (90, "due"), (91, "overdue"), (400, "overdue")],
 )
 def test_contact_is_due_90_days_after_the_last(day: int, expected: str | None) -> None:
-    facts = _facts(contacts=(Exchange(_on(0), outgoing=True, with_him=True),))
+    facts = _facts(contacts=(Exchange(_on(0), outgoing=False, with_him=True),))
     assert _severity(facts, day, rules.CONTACT_OVERDUE) == expected
 
 
-def test_any_contact_counts_a_meeting_held_or_missed_too() -> None:
-    facts = _facts(
-        contacts=(Exchange(_on(0), outgoing=False, with_him=False),),
-        meetings=(MeetingFact(uuid.uuid4(), _on(50), "no_show", internal=False, readers=OURS),),
-    )
-    [alert] = _found(facts, 140, rules.CONTACT_OVERDUE)
-    assert (alert.due_on, alert.severity, alert.since) == (_on(140), "due", _on(50))
-    internal = _facts(
-        meetings=(MeetingFact(uuid.uuid4(), _on(50), "held", internal=True, readers=OURS),)
-    )
-    [alert] = _found(internal, 91, rules.CONTACT_OVERDUE)
-    assert alert.since is None and alert.due_on == _on(90)  # counted from the start
+def _meeting(day: int, outcome: str, *, internal: bool = False) -> MeetingFact:
+    return MeetingFact(uuid.uuid4(), _on(day), outcome, internal=internal, readers=OURS)
+
+
+@pytest.mark.parametrize(
+    ("contacts", "meetings", "since"),
+    [
+        ((Exchange(_on(50), outgoing=False, with_him=True),), (), 50),  # he wrote
+        ((Exchange(_on(40), outgoing=True, with_him=True, answered_on=_on(50)),), (), 50),
+        ((), (_meeting(50, "held"),), 50),
+        # Our attempts, his surroundings, a meeting he missed: no contact with him.
+        ((Exchange(_on(50), outgoing=True, with_him=True),), (), None),
+        ((Exchange(_on(50), outgoing=False, with_him=False),), (), None),
+        ((Exchange(_on(50), outgoing=True, with_him=False),), (), None),
+        ((), (_meeting(50, "no_show"), _meeting(55, "cancelled_by_him")), None),
+        ((), (_meeting(50, "held", internal=True),), None),
+    ],
+)
+def test_only_two_way_contact_keeps_the_cadence(
+    contacts: tuple[Exchange, ...], meetings: tuple[MeetingFact, ...], since: int | None
+) -> None:
+    """A reply or message from him, or a meeting held with him (DESIGN §6);
+    while there was none, the cadence counts from the start of the process."""
+    [alert] = _found(_facts(contacts=contacts, meetings=meetings), 150, rules.CONTACT_OVERDUE)
+    assert alert.since == (None if since is None else _on(since))
+    assert alert.due_on == _on((since or 0) + 90)
 
 
 def test_the_cadence_is_the_processs_own() -> None:
@@ -150,9 +164,10 @@ def test_a_group_is_alerted_only_from_what_it_may_read_S45() -> None:
     other = frozenset({uuid.uuid4()})
     # A recent contact that only another group may read does not keep the
     # contact group's cadence, nor answer its attempt.
-    ours = ContactFact(Exchange(_on(0), outgoing=True, with_him=True), OURS)
+    reply = ContactFact(Exchange(_on(0), outgoing=False, with_him=True), OURS)
+    ours = ContactFact(Exchange(_on(10), outgoing=True, with_him=True), OURS)
     theirs = ContactFact(Exchange(_on(80), outgoing=False, with_him=True), other)
-    facts = _facts(contacts=(ours, theirs))
+    facts = _facts(contacts=(reply, ours, theirs))
     [overdue] = _found(facts, 119, rules.CONTACT_OVERDUE)
     assert overdue.since == _on(0) and overdue.groups == OURS
     assert _found(facts, 119, rules.NO_ANSWER)[0].groups == OURS
