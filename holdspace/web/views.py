@@ -132,7 +132,12 @@ def storage_full(request: HttpRequest) -> HttpResponse:
         request.method,
         getattr(match, "view_name", None) or "-",
     )
-    typed = texts.typed_texts(request.POST) if request.method == "POST" else []
+    typed: list[texts.Typed] = []
+    if request.method == "POST":
+        try:
+            typed = texts.typed_texts(request.POST)
+        except Exception:  # a form that could not be read (an upload on the full disk)
+            typed = []
     return _calm_page(request, "web/storage_full.html", {"typed": typed}, status=507)
 
 
