@@ -330,3 +330,29 @@ def test_the_cadence_changes_when_the_watchdog_speaks(world: World) -> None:
     )
     assert stale.status_code == 200
     assert rules.Cadence().contact_days == 90  # the default stays for other processes
+
+
+def test_our_unanswered_attempts_keep_no_cadence_and_the_alert_puts_the_duty_on_him(
+    world: World,
+) -> None:
+    """DESIGN §6: only two-way contact keeps the cadence. The words put the
+    duty to answer on him; the group's part is to keep trying and decide."""
+    for days in (200, 120, 30):
+        contact.log_contact(
+            author=world.personas["contact-member"],
+            group=world.groups["contact"],
+            occurred_on=_ago(days),
+            channel="email",
+            direction="outgoing",
+            counterpart="him",
+            counterpart_note="",
+            summary="We wrote again.",
+        )
+    page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/contact/")
+    text = re.sub(r"\s+", " ", page.content.decode())
+    overdue = re.search(r'data-kind="contact_overdue">(.*?)</li>', text)
+    assert overdue is not None  # the e-mail of 30 days ago does not keep the cadence
+    assert "No reply from him and no meeting yet. Answering is his duty; keep trying" in text
+    since = _ago(200).strftime("%-d %B %Y")
+    assert f"He has not answered your attempt of {since}. That is his to do" in text
+    assert "Time to contact him" not in text
