@@ -98,8 +98,9 @@ def transition(
 
     ``seen`` is the value the person saw when they chose (default: what this
     request read before the lock). Raises Refused, saying what the value is
-    now, when it already is ``to``, when someone changed it since it was seen,
-    or when ``allowed`` does not permit the change.
+    now, when it already is ``to``; when someone changed it since it was seen
+    (a choice made on what is no longer true is not carried out, even where
+    the new value would allow it); or when ``allowed`` does not permit it.
     """
     before = seen if seen is not None else getattr(instance, field)
     lock(instance)
@@ -107,8 +108,10 @@ def transition(
     words = {"now": label(instance, field, now), "to": label(instance, field, to)}
     if now == to:
         raise _refused(ALREADY % words)
+    if before != now:
+        raise _refused(MEANWHILE % words)
     if to not in allowed.get(now, ()):
-        raise _refused((MEANWHILE if before != now else NOT_ALLOWED) % words)
+        raise _refused(NOT_ALLOWED % words)
     setattr(instance, field, to)
     return str(now)
 

@@ -680,3 +680,47 @@ from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
 
 FREE_TEXT_FORMS.update(COMMITMENT_FORMS)
 FREE_TEXT_FORMS.update(CONTACT_FORMS)
+
+
+# Optional free-text fields sent empty (issue 11) ----------------------------
+
+# For each form of FREE_TEXT_FORMS, the optional free-text fields its
+# submitter fills in and that may be sent empty instead.
+OPTIONAL_TEXTS: dict[str, set[str]] = {
+    "new process": set(),
+    "process settings, pseudonym": set(),
+    "new group, group settings": {"purpose"},
+    "note, edit": {"title"},
+    "membership, invitation": {"capacity_note", "conflict_of_interest", "note"},
+    "join with a declaration, confirmation": set(),  # the newcomer posts it herself
+    "letter, edit, copy": set(),
+    "demand, wording, status, evidence": {"reason", "note"},
+    "proposal for a demand": set(),
+    "step, edit, evidence": {"note"},
+    "agreement, edit, breach, renewal": {"response"},
+    "rota": set(),
+    "contact, edit": {"counterpart_note"},
+    "meeting, edit, outcome": {"place", "agenda", "preparation_asked", "minutes", "follow_ups"},
+    "report, edit": set(),
+}
+
+
+class LeavingOut:
+    """A test client that sends the named fields empty in every POST, and
+    fails the test when a form refuses that: they are optional."""
+
+    def __init__(self, client: Client, fields: set[str]) -> None:
+        self.client = client
+        self.fields = fields
+        self.left_out: set[str] = set()
+
+    def post(self, path: str, data: dict[str, Any] | None = None, **extra: Any) -> Any:
+        data = dict(data or {})
+        empty = {name for name in self.fields if name in data}
+        response = self.client.post(path, {**data, **dict.fromkeys(empty, "")}, **extra)
+        assert b'class="errorlist' not in response.content, (path, empty)
+        self.left_out |= empty
+        return response
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.client, name)

@@ -5,6 +5,7 @@ are the person's own tasks."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.db import transaction
@@ -396,3 +397,17 @@ def test_an_approved_end_of_a_demand_ended_meanwhile_changes_nothing(world: Worl
     assert response.status_code == 200
     withdrawal.refresh_from_db()
     assert withdrawal.status == WordingProposal.Status.PENDING
+
+
+def test_a_demand_sent_twice_is_made_once_S52(world: World) -> None:
+    client = client_for(world, "support-member")
+    url = f"/g/{world.groups['support'].pk}/demands/new/"
+    page = client.get(url).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', page)
+    assert token is not None
+    data = {"wording": ORIGINAL, "reason": "", "occurred_on": "2026-01-01"}
+    first = client.post(url, {**data, "submission": token.group(1)})
+    again = client.post(url, {**data, "submission": token.group(1)}, follow=True)
+    demand = Demand.objects.get()
+    assert first["Location"] == again.redirect_chain[0][0] == f"/d/{demand.pk}/"
+    assert b"This was already saved, so it was not saved twice." in again.content

@@ -9,8 +9,14 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from holdspace.processes.models import Membership
-from holdspace.testing import World, client_for
+from holdspace.processes.models import Group, Membership
+from holdspace.testing import (
+    FREE_TEXT_FORMS,
+    OPTIONAL_TEXTS,
+    LeavingOut,
+    World,
+    client_for,
+)
 from holdspace.vault import crypto
 from holdspace.vault.fields import LEGACY_EMPTY, EncryptedTextField, data_key_id_of, field_ad
 from holdspace.vault.keyring import current, using
@@ -127,3 +133,28 @@ def test_a_legacy_empty_text_is_healed_by_an_ordinary_edit(world: World) -> None
     assert response.status_code == 302
     with using(world.keyring):
         assert _plain(Membership.objects.get(pk=mine.pk), "capacity_note") == ""
+
+
+# Through every form -------------------------------------------------------------
+
+LEGACY_ON_PAGE = (b"b''", b"b&#x27;&#x27;", b"b&#39;&#39;")
+
+
+@pytest.mark.parametrize("form", sorted(FREE_TEXT_FORMS))
+def test_no_page_shows_b_quotes_when_optional_texts_are_left_empty(world: World, form: str) -> None:
+    """Issue 11: every form with free text, its optional texts left empty;
+    no page that shows what was saved — nor the groups' pages, with their
+    members' declarations — shows ``b''``."""
+    persona, submit = FREE_TEXT_FORMS[form]
+    client = LeavingOut(client_for(world, persona), OPTIONAL_TEXTS[form])
+    urls = submit(world, client, "Left-empty probe")  # type: ignore[arg-type]
+    assert client.left_out == OPTIONAL_TEXTS[form]
+    process = world.process.pk
+    groups = [f"/g/{pk}/" for pk in Group.objects.values_list("pk", flat=True)]
+    shown = 0
+    for url in [*urls, f"/p/{process}/", f"/p/{process}/timeline/", "/dashboard/", *groups]:
+        page = client.get(url)
+        assert page.status_code in (200, 404), (form, url)
+        assert not any(bad in page.content for bad in LEGACY_ON_PAGE), (form, url)
+        shown += page.status_code == 200
+    assert shown >= len(urls) + 3
