@@ -175,7 +175,7 @@ def test_a_failure_half_way_leaves_everything_as_it_was_S39(
 def test_an_admin_allows_an_account_to_start_processes_and_ends_it(
     admin_client: Client, user: User
 ) -> None:
-    assert b"Starts processes" in admin_client.get("/instance/").content
+    assert b"Allow to start processes" in admin_client.get("/instance/").content
     admin_client.post(f"/instance/accounts/{user.pk}/process-start/", {"allow": "yes"})
     admin_client.post(f"/instance/accounts/{user.pk}/process-start/", {"allow": "yes"})
     user.refresh_from_db()
