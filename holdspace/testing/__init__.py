@@ -696,6 +696,7 @@ OPTIONAL_TEXTS: dict[str, set[str]] = {
     "letter, edit, copy": set(),
     "demand, wording, status, evidence": {"reason", "note"},
     "proposal for a demand": set(),
+    "decision on a proposal": set(),  # a decline needs its reason
     "step, edit, evidence": {"note"},
     "agreement, edit, breach, renewal": {"response"},
     "rota": set(),

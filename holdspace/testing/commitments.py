@@ -248,6 +248,24 @@ def _proposal(world: World, client: Client, text: str) -> list[str]:
     return [f"/d/{demand.pk}/"]
 
 
+def _decision(world: World, client: Client, text: str) -> list[str]:
+    """The survivor's side declines a proposal, saying why."""
+    from holdspace.commitments import services
+
+    demand = _shared_demand(world)
+    proposal = services.propose(
+        demand,
+        by=world.personas["contact-member"],
+        group=world.groups["contact"],
+        kind="met",
+        wording="",
+        reason="He says he did it.",
+    )
+    decline = {"decision": "decline", "reason": text}
+    _posted(client.post(f"/d/{demand.pk}/proposals/{proposal.pk}/decide/", decline))
+    return [f"/d/{demand.pk}/"]
+
+
 def _step(world: World, client: Client, text: str) -> list[str]:
     from holdspace.commitments.models import Step
 
@@ -329,6 +347,7 @@ COMMITMENT_FORMS = {
     "letter, edit, copy": ("support-coordinator", _letter),
     "demand, wording, status, evidence": ("support-coordinator", _demand),
     "proposal for a demand": ("contact-coordinator", _proposal),
+    "decision on a proposal": ("support-coordinator", _decision),
     "step, edit, evidence": ("contact-coordinator", _step),
     "agreement, edit, breach, renewal": ("contact-coordinator", _agreement),
     "rota": ("contact-coordinator", _rota),
