@@ -84,6 +84,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
 ]
+if TESTING:
+    # A toy kind of record, proof that new apps plug in through the registry.
+    INSTALLED_APPS.append("holdspace.tests.toy")
 
 MIDDLEWARE = [
     "holdspace.web.middleware.SecurityHeadersMiddleware",

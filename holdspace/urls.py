@@ -1,5 +1,6 @@
 """All URLs. Every view declares an access policy (see holdspace.web.policy)."""
 
+from django.conf import settings
 from django.urls import include, path
 
 urlpatterns = [
@@ -10,6 +11,8 @@ urlpatterns = [
     path("", include("holdspace.contact.urls")),
     path("", include("holdspace.watch.urls")),
 ]
+if settings.TESTING:
+    urlpatterns.append(path("", include("holdspace.tests.toy.urls")))
 
 handler400 = "holdspace.web.views.bad_request"
 handler403 = "holdspace.web.views.permission_denied"

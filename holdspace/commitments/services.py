@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
 from holdspace.commitments.access import speaks_for_survivor, survivor_side
+from holdspace.commitments.events import Code
 from holdspace.commitments.models import (
     Agreement,
     Breach,
@@ -109,7 +110,7 @@ def hand_out_copy(
         )
         copy.recipient = recipient
         copy.save()
-        record_event(letter, Event.Code.LETTER_COPY, by=by, value=str(number))
+        record_event(letter, Code.LETTER_COPY, by=by, value=str(number))
         audit_record("letter.copy_registered", by=by, target=copy, record=letter)
     return copy
 
@@ -176,7 +177,7 @@ def _apply_wording(
     demand.updated_at = timezone.now()
     demand.save(update_fields=["wording", "version", "updated_at"])
     _add_wording(demand, wording, agreed_by=agreed_by, proposed_by=proposed_by)
-    record_event(demand, Event.Code.DEMAND_WORDING, by=agreed_by)
+    record_event(demand, Code.DEMAND_WORDING, by=agreed_by)
 
 
 # Where a demand's status may go. His response to it (in progress, refused,
@@ -233,7 +234,7 @@ def propose(
         proposal.wording = wording if kind == WordingProposal.Kind.REWORD else ""
         proposal.reason = reason
         proposal.save()
-        record_event(demand, Event.Code.DEMAND_PROPOSAL, by=by, value=kind)
+        record_event(demand, Code.DEMAND_PROPOSAL, by=by, value=kind)
         audit_record("demand.change_proposed", by=by, target=proposal, record=demand)
     return proposal
 
@@ -298,7 +299,7 @@ def _record_status(demand: Demand, *, by: User, note: str) -> None:
     change = DemandStatusChange(demand=demand, status=demand.status, changed_by=by)
     change.note = note
     change.save()
-    record_event(demand, Event.Code.DEMAND_STATUS, by=by, value=demand.status)
+    record_event(demand, Code.DEMAND_STATUS, by=by, value=demand.status)
 
 
 # Steps and evidence ----------------------------------------------------------
@@ -337,7 +338,7 @@ def set_step_status(step: Step, *, by: User, status: str, seen: str | None = Non
         step.closed_on = None if status == Step.Status.OPEN else _today()
         step.updated_at = timezone.now()
         step.save(update_fields=["status", "closed_on", "updated_at"])
-        record_event(step, Event.Code.STEP_STATUS, by=by, value=status)
+        record_event(step, Code.STEP_STATUS, by=by, value=status)
         audit_record("step.status_changed", by=by, target=step, record=step)
 
 
@@ -426,7 +427,7 @@ def create_agreement(
             occurred_on=min(starts_on, _today()),
         )
         if status == Agreement.Status.AGREED:
-            record_event(agreement, Event.Code.AGREEMENT_STATUS, by=author, value=status)
+            record_event(agreement, Code.AGREEMENT_STATUS, by=author, value=status)
         audit_record("agreement.created", by=author, target=agreement, record=agreement)
     return agreement
 
@@ -449,7 +450,7 @@ def set_agreement_status(
         writes.transition(agreement, status, allowed=AGREEMENT_CHANGES, seen=seen)
         agreement.updated_at = timezone.now()
         agreement.save(update_fields=["status", "updated_at"])
-        record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=status)
+        record_event(agreement, Code.AGREEMENT_STATUS, by=by, value=status)
         audit_record("agreement.status_changed", by=by, target=agreement, record=agreement)
 
 
@@ -485,7 +486,7 @@ def renew(
             status=Agreement.Status.AGREED,
             renews=agreement,
         )
-        record_event(agreement, Event.Code.AGREEMENT_STATUS, by=by, value=Agreement.Status.RENEWED)
+        record_event(agreement, Code.AGREEMENT_STATUS, by=by, value=Agreement.Status.RENEWED)
     return renewal
 
 
@@ -507,7 +508,7 @@ def record_breach(
         )
         breach.reported_by, breach.what, breach.response = reported_by, what, response
         breach.save()
-        record_event(agreement, Event.Code.AGREEMENT_BREACHED, by=by, value=severity)
+        record_event(agreement, Code.AGREEMENT_BREACHED, by=by, value=severity)
         audit_record("agreement.breach_recorded", by=by, target=breach, record=agreement)
     return breach
 
@@ -606,15 +607,13 @@ def note_due_dates(today: datetime.date | None = None) -> int:
             )
             record_event(
                 agreement,
-                Event.Code.AGREEMENT_STATUS,
+                Code.AGREEMENT_STATUS,
                 by=None,
                 value=Agreement.Status.EXPIRED,
                 occurred_on=end + one_day,
             )
             noted += 1
-        already = Event.objects.filter(code=Event.Code.STEP_STATUS, value=Step.OVERDUE).values(
-            "about_id"
-        )
+        already = Event.objects.filter(code=Code.STEP_STATUS, value=Step.OVERDUE).values("about_id")
         late = (
             Step.objects.filter(status=Step.Status.OPEN, due_on__lt=day)
             .exclude(pk__in=already)
@@ -623,7 +622,7 @@ def note_due_dates(today: datetime.date | None = None) -> int:
         for step in late:
             record_event(
                 step,
-                Event.Code.STEP_STATUS,
+                Code.STEP_STATUS,
                 by=None,
                 value=Step.OVERDUE,
                 occurred_on=step.due_on + one_day,

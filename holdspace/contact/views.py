@@ -82,6 +82,12 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
     )
 
 
+def process_section(user: User, process: Process | None) -> dict[str, object]:
+    """The contact part of the process page: the figures of what the account may read."""
+    assert process is not None  # noqa: S101  (a section of the process page)
+    return {"contact_figures": contact_figures(user, process)}
+
+
 def contact_figures(user: User, process: Process) -> figures.Figures | None:
     """The figures for the process page, from what the account may read
     (None when it may read no contact and no meeting with him)."""

@@ -37,6 +37,7 @@ from django.http import Http404, HttpRequest
 
 from holdspace.accounts.models import User
 from holdspace.audit.models import Entry
+from holdspace.processes import registry
 from holdspace.processes.models import (
     Event,
     Group,
@@ -336,29 +337,6 @@ def records_visible_everywhere(user: User) -> QuerySet[Record]:
     return Record.objects.filter(_readable_by(groups))
 
 
-TIMELINE_RELATED = (
-    "author",
-    "author_group",
-    "note",
-    "event",
-    "event__subject",
-    "event__other_group",
-    "event__about",
-    "event__about__letter",
-    "event__about__demand",
-    "event__about__step",
-    "event__about__agreement",
-    "letter",
-    "demand",
-    "step",
-    "step__towards",
-    "agreement",
-    "contact",
-    "meeting",
-    "report",
-)
-
-
 def timeline_for(
     user: User, process: Process, *, kind: str | None = None, group_id: uuid.UUID | None = None
 ) -> QuerySet[Record]:
@@ -373,7 +351,7 @@ def timeline_for(
     if group_id:
         records = records.filter(author_group_id=group_id)
     return (
-        records.select_related(*TIMELINE_RELATED)
+        records.select_related(*registry.timeline_related())
         .prefetch_related("audience_groups")
         .order_by("-occurred_on", "-created_at")
     )
@@ -401,7 +379,7 @@ def get_record_for_user(
     user = request_user(request)
     record = (
         Record.objects.filter(pk=record_id)
-        .select_related("process", *TIMELINE_RELATED)
+        .select_related("process", *registry.timeline_related())
         .prefetch_related("audience_groups")
         .first()
     )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,27 @@ class ProcessesConfig(AppConfig):
     verbose_name = "Processes"
 
     def ready(self) -> None:
-        from holdspace.processes import signals  # noqa: F401  (connects the receivers)
+        from django.utils.translation import gettext_lazy as _
+
+        from holdspace.processes import registry, signals  # noqa: F401  (connects the receivers)
+        from holdspace.processes.models import Event, Process, Record
+
+        registry.register_kind(
+            registry.RecordKind(
+                Record.Kind.NOTE, _("note"), "hs-record", "processes/includes/rows/note.html"
+            )
+        )
+        registry.register_kind(
+            registry.RecordKind(
+                Record.Kind.EVENT, _("event"), "hs-record", "processes/includes/rows/event.html"
+            )
+        )
+        values: dict[str, dict[str, Any]] = {
+            Event.Code.PROCESS_STATUS: dict(Process.Status.choices)
+        }
+        for code, label in Event.Code.choices:
+            registry.register_event(
+                registry.EventKind(
+                    code, label, "processes/includes/events/process.html", values.get(code, {})
+                )
+            )

@@ -13,9 +13,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from holdspace.accounts.models import User
-from holdspace.commitments import demo as commitments_demo
-from holdspace.contact import demo as contact_demo
-from holdspace.processes import services
+from holdspace.processes import registry, services
 from holdspace.processes.models import Event, Group, Membership, Party, Record
 from holdspace.processes.terminology import HarmedTerm, HarmingTerm
 from holdspace.vault import compartments
@@ -294,8 +292,8 @@ def _build(users: Mapping[str, User], founder: User) -> None:
     )
     _backdate(moved, start + datetime.timedelta(days=100))
     _write_notes(groups, users, start)
-    commitments_demo.build(process, groups, users)
-    contact_demo.build(process, groups, users)
+    for part in registry.demo_parts():
+        part.build(process, groups, users)
     Party.objects.filter(process=process, role=Party.Role.HARMED).update(
         account=users["demo-survivor"]
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from holdspace.accounts.models import User, hash_token
+from holdspace.processes import registry
 from holdspace.processes.terminology import HarmedTerm, HarmingTerm, Terms
 from holdspace.vault.fields import EncryptedTextField, UnreadableText
 from holdspace.vault.models import DataKey
@@ -310,19 +311,17 @@ class Record(models.Model):
     """
 
     class Kind(models.TextChoices):
+        """The kinds processes itself has; other apps register theirs
+        (holdspace.processes.registry)."""
+
         NOTE = "note", _("note")
         EVENT = "event", _("event")
-        LETTER = "letter", _("letter")
-        DEMAND = "demand", _("demand")
-        STEP = "step", _("step")
-        AGREEMENT = "agreement", _("agreement")
-        CONTACT = "contact", _("contact")
-        MEETING = "meeting", _("meeting")
-        REPORT = "report", _("report")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="records")
-    kind = models.CharField(max_length=16, choices=Kind.choices, editable=False)
+    # A registered kind (registry.KINDS): no choices here, so that a new app
+    # needs no migration of processes.
+    kind = models.CharField(max_length=16, editable=False)
     author = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -347,19 +346,15 @@ class Record(models.Model):
         return f"{self.kind} {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse(RECORD_PAGES.get(self.kind, "hs-record"), args=[self.pk])
+        return reverse(registry.kind(self.kind).page, args=[self.pk])
 
+    @property
+    def kind_label(self) -> Any:
+        return registry.kind(self.kind).label
 
-# The page of each kind of record (kinds with richer pages have their own).
-RECORD_PAGES = {
-    "letter": "hs-letter",
-    "demand": "hs-demand",
-    "step": "hs-step",
-    "agreement": "hs-agreement",
-    "contact": "hs-contact",
-    "meeting": "hs-meeting",
-    "report": "hs-report",
-}
+    @property
+    def row_template(self) -> str:
+        return registry.kind(self.kind).row
 
 
 class RecordAudience(models.Model):
@@ -423,6 +418,9 @@ class Event(Record):
     holds no text of its own."""
 
     class Code(models.TextChoices):
+        """The events processes itself writes; other apps register theirs
+        (holdspace.processes.registry)."""
+
         PROCESS_CREATED = "process.created", _("process created")
         PROCESS_STATUS = "process.status", _("process status changed")
         GROUP_ADDED = "group.added", _("group added")
@@ -431,15 +429,9 @@ class Event(Record):
         MEMBER_REMOVED = "member.removed", _("member removed")
         COORDINATION_HANDED_OVER = "coordination.handed_over", _("coordination handed over")
         RESPONSIBILITY_MOVED = "responsibility.moved", _("responsibility moved")
-        DEMAND_STATUS = "demand.status", _("demand status changed")
-        DEMAND_WORDING = "demand.wording", _("demand wording agreed")
-        DEMAND_PROPOSAL = "demand.proposal", _("change to a demand proposed")
-        STEP_STATUS = "step.status", _("step status changed")
-        AGREEMENT_STATUS = "agreement.status", _("agreement status changed")
-        AGREEMENT_BREACHED = "agreement.breached", _("agreement breached")
-        LETTER_COPY = "letter.copy", _("copy of the letter handed out")
 
-    code = models.CharField(max_length=40, choices=Code.choices)
+    # A registered code (registry.EVENTS): no choices, see Record.kind.
+    code = models.CharField(max_length=40)
     subject = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -456,13 +448,15 @@ class Event(Record):
     )
     value = models.CharField(max_length=32, blank=True)
 
-    # code -> {value: label}: how apps that write events with a value (a
-    # new status …) want that value shown. Filled when the apps are ready.
-    VALUE_LABELS: dict[str, dict[str, Any]] = {Code.PROCESS_STATUS: dict(Process.Status.choices)}
-
     def __str__(self) -> str:
         return f"event {self.code}"
 
     @property
     def value_label(self) -> str:
-        return str(self.VALUE_LABELS.get(self.code, {}).get(self.value, self.value))
+        """How the app that wrote the event wants its value shown."""
+        values = registry.EVENTS[self.code].values if self.code in registry.EVENTS else {}
+        return str(values.get(self.value, self.value))
+
+    @property
+    def text_template(self) -> str:
+        return registry.EVENTS[self.code].text

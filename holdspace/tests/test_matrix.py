@@ -21,7 +21,9 @@ from django.test import Client
 from django.urls import reverse
 
 from holdspace.accounts.models import Invitation
+from holdspace.processes import registry
 from holdspace.testing import (
+    BUILDERS,
     GROUP_KINDS,
     World,
     build_world,
@@ -31,6 +33,7 @@ from holdspace.testing import (
     sign_in,
 )
 from holdspace.testing.commitments import add_records
+from holdspace.vault.keyring import using
 from holdspace.watch.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
@@ -343,6 +346,8 @@ def _targets(
             "missing": ({}, [MISSING]),
         }
     assert target is not None
+    if target in EXAMPLES:
+        return EXAMPLES[target]
     return _commitment_targets(world, target)
 
 
@@ -423,6 +428,30 @@ def _commitment_targets(world: World, target: str) -> dict[str, tuple[dict[str, 
 
 COMMITMENTS: dict[str, Any] = {}
 
+# URLs that apps register with their access rules (registry.ROUTES), and
+# the records their examples made in each process: target -> variants.
+MATRIX.update({r.name: Entry(r.methods, r.rule, r.target) for r in registry.ROUTES.values()})
+EXAMPLES: dict[str, dict[str, tuple[dict[str, Any], Any]]] = {}
+
+
+def _add_examples(world: World) -> None:
+    for route in registry.ROUTES.values():
+        if route.example is None or route.target is None:
+            continue
+        with using(world.keyring):
+            own = route.example(world.groups["support"], world.personas["support-member"])
+        elsewhere = world.other_groups["support"]
+        with using(BUILDERS[world.other_process.pk]):
+            other = route.example(elsewhere, elsewhere.memberships.get().user)
+        READERS.update({own.pk: {"support"}, other.pk: set()})
+        EXAMPLES[route.target] = {
+            "own": ({"record": own}, [own.pk]),
+            "other_process": ({"record": other}, [other.pk]),
+            "other_kind": ({"record": None}, [world.shared_note.pk]),
+            "missing": ({}, [MISSING]),
+        }
+
+
 _NEXT = re.compile(rb'name="next" value="[^"]*"')
 
 
@@ -455,6 +484,7 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
         READERS.update(COMMITMENTS["own"].readers)
         # No persona is in the other process.
         READERS.update({pk: set() for pk in COMMITMENTS["other"].readers})
+        _add_examples(world)
         yield world
         transaction.set_rollback(True)
 

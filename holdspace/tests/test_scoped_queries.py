@@ -9,9 +9,12 @@ from pathlib import Path
 
 from django.apps import apps
 
+from holdspace.processes import registry
+
 PACKAGE = Path(__file__).resolve().parent.parent
-# Apps whose models hold process data (later apps join this list).
-PROCESS_APPS = {"processes", "audit", "commitments"}
+# Apps whose models hold process data: the core, and every app that plugs
+# into it (from the registry, so no app can be forgotten).
+PROCESS_APPS = {"processes", "audit", *registry.apps()}
 MANAGERS = {"objects", "_default_manager", "_base_manager"}
 
 
@@ -55,6 +58,7 @@ def unscoped_queries(path: Path, models: set[str]) -> list[str]:
 def test_views_and_forms_never_query_process_models_directly_S18() -> None:
     models = process_models()
     assert {"Process", "Group", "Membership", "Note", "Record", "Entry"} <= models
+    assert {"Demand", "Contact", "Meeting", "Cadence"} <= models
     modules = view_and_form_modules()
     assert len(modules) >= 8
     problems = [problem for path in modules for problem in unscoped_queries(path, models)]

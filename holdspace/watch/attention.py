@@ -48,3 +48,8 @@ def items_for(user: User, process: Process | None = None) -> list[Item]:
         Item(alert, processes[alert.process], _url(alert, user), alert.member == user.pk)
         for alert in found
     ]
+
+
+def section_context(user: User, process: Process | None) -> dict[str, list[Item]]:
+    """What needs attention, for the top of the process page or the overview."""
+    return {"attention": items_for(user, process)}

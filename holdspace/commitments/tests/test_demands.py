@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from holdspace.commitments import services
 from holdspace.commitments.access import speaks_for_survivor
+from holdspace.commitments.events import Code
 from holdspace.commitments.models import Demand, Step, WordingProposal
 from holdspace.processes import services as process_services
 from holdspace.processes.models import Event
@@ -115,7 +116,7 @@ def test_a_proposal_changes_nothing_until_the_survivors_side_approves(world: Wor
     assert history.index(ORIGINAL) < history.index("proposed by contact-member")
     assert [w.wording for w in demand.wordings.all()] == [ORIGINAL, WEAKER]
     codes = set(Event.objects.filter(about=demand).values_list("code", flat=True))
-    assert codes == {Event.Code.DEMAND_PROPOSAL, Event.Code.DEMAND_WORDING}
+    assert codes == {Code.DEMAND_PROPOSAL, Code.DEMAND_WORDING}
 
 
 def test_a_declined_proposal_leaves_the_demand_and_stays_in_its_history(world: World) -> None:
@@ -311,7 +312,7 @@ def test_status_changes_are_dated_and_on_the_timeline(world: World) -> None:
     assert demand.status == Demand.Status.IN_PROGRESS
     page = client.get(f"/d/{demand.pk}/").content.decode()
     assert "in progress" in page and "He started." in page
-    event = Event.objects.get(code=Event.Code.DEMAND_STATUS, about=demand)
+    event = Event.objects.get(code=Code.DEMAND_STATUS, about=demand)
     assert event.author_group == world.groups["contact"]
     timeline = client_for(world, "support-member").get(f"/p/{world.process.pk}/timeline/")
     assert f"Demand “{ORIGINAL}”: now in progress.".encode() in timeline.content

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from holdspace.commitments.events import Code
 from holdspace.commitments.models import Letter, LetterCopy
 from holdspace.processes.models import Event
 from holdspace.testing import World, assert_refused, client_for, database_snapshot
@@ -44,7 +45,7 @@ def test_copies_are_numbered_and_keep_the_version_they_had(world: World) -> None
     assert "K., in person" in page and "The plenary" in page and "older version" in page
     history = client.get(f"/r/{letter.pk}/history/").content.decode()
     assert "First version." in history
-    assert Event.objects.filter(code=Event.Code.LETTER_COPY, about=letter).count() == 2
+    assert Event.objects.filter(code=Code.LETTER_COPY, about=letter).count() == 2
 
 
 def test_the_letter_is_the_survivors_sides_and_follows_its_audience(world: World) -> None:

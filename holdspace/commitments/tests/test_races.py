@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from holdspace.commitments import access, services
+from holdspace.commitments.events import Code
 from holdspace.commitments.models import Agreement, Demand, DemandStatusChange, WordingProposal
 from holdspace.processes.models import Event
 from holdspace.testing import World, build_world, client_for
@@ -80,7 +81,7 @@ def test_ending_and_agreeing_an_agreement_at_once_has_one_winner_S52(
         assert CHANGED in pages[winner] and CHANGED not in pages[1 - winner]
         now = "ended" if winner == 0 else "agreed"
         assert f"Someone changed this a moment ago: it is now “{now}”" in pages[1 - winner]
-        events = Event.objects.filter(about=agreement, code=Event.Code.AGREEMENT_STATUS)
+        events = Event.objects.filter(about=agreement, code=Code.AGREEMENT_STATUS)
         assert list(events.values_list("value", flat=True)) == [now]
 
 
@@ -99,7 +100,7 @@ def test_two_identical_demand_status_changes_are_recorded_once_S52(
         )
     changes = DemandStatusChange.objects.filter(demand=demand, status=Demand.Status.IN_PROGRESS)
     assert changes.count() == 1
-    assert Event.objects.filter(about=demand, code=Event.Code.DEMAND_STATUS).count() == 1
+    assert Event.objects.filter(about=demand, code=Code.DEMAND_STATUS).count() == 1
     saved = [page for page in pages if "The status is changed." in page]
     refused = [page for page in pages if "It is already “in progress” — perhaps" in page]
     assert len(saved) == len(refused) == 1

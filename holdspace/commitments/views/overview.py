@@ -39,6 +39,12 @@ def overview(request: HttpRequest, process_id: UUID) -> HttpResponse:
     )
 
 
+def process_section(user: User, process: Process | None) -> dict[str, object]:
+    """The letter, demands and agreements part of the process page."""
+    assert process is not None  # noqa: S101  (a section of the process page)
+    return {"commitments": access.summary(user, process), **creation_links(user, process)}
+
+
 def creation_links(user: User, process: Process) -> dict[str, object]:
     """Where this account can start a letter, a demand or an agreement."""
     side = access.survivor_side(process.pk)

@@ -18,7 +18,7 @@ from holdspace.commitments import services as commitments
 from holdspace.commitments.models import Agreement, Demand
 from holdspace.contact import services as contact
 from holdspace.contact.views import contact_figures
-from holdspace.processes import services
+from holdspace.processes import registry, services
 from holdspace.processes.models import Record
 from holdspace.testing import World, client_for, keyring_of, normalised
 from holdspace.vault.keyring import using
@@ -121,7 +121,7 @@ def _pages(world: World, client: Client, feed: str) -> dict[str, bytes]:
         reverse("hs-commitments", args=[pid]),
         reverse("hs-contact-log", args=[pid]),
         reverse("hs-group", args=[gid]),
-        *(f"{reverse('hs-timeline', args=[pid])}?kind={kind}" for kind in Record.Kind.values),
+        *(f"{reverse('hs-timeline', args=[pid])}?kind={kind}" for kind in registry.KINDS),
     ]
     pages = {}
     for url in urls:

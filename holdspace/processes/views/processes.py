@@ -13,15 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from holdspace.accounts.models import User
 from holdspace.audit.labels import describe
-from holdspace.commitments import access as commitments
-from holdspace.commitments.views.overview import creation_links
-from holdspace.contact.views import contact_figures
 from holdspace.lib.http import posted
-from holdspace.processes import access, services, writes
+from holdspace.processes import access, registry, services, writes
 from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
-from holdspace.processes.models import Membership, Party, Record, Responsibility
-from holdspace.watch import attention
+from holdspace.processes.models import Membership, Party, Process, Responsibility
 
 TIMELINE_PAGE_SIZE = 25
 
@@ -45,7 +42,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "processes/dashboard.html",
         {
             "entries": entries,
-            "attention": attention.items_for(user),
+            "sections": registry.sections("dashboard"),
+            **_section_context(user, None, registry.sections("dashboard")),
             "may_start": services.may_start_processes(user),
             "is_party": services.is_party(user),
         },
@@ -89,6 +87,7 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
     mine = access.group_ids_for(user, process.pk)
     groups = list(access.groups_of(process))
     recent = list(access.timeline_for(user, process)[:5])
+    top, sections = registry.sections("process-top"), registry.sections("process")
     access.open_keys(recent, process.data_key_id)
     return render(
         request,
@@ -105,12 +104,22 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "steering": access.steering_groups(process),
             "status_change": access.latest_status_change(process),
             "recent": recent,
-            "commitments": commitments.summary(user, process),
-            "attention": attention.items_for(user, process),
-            "contact_figures": contact_figures(user, process),
-            **creation_links(user, process),
+            "top_sections": top,
+            "sections": sections,
+            **_section_context(user, process, [*top, *sections]),
         },
     )
+
+
+def _section_context(
+    user: User, process: Process | None, sections: list[registry.Section]
+) -> dict[str, Any]:
+    """What the sections other apps add to a page need, read by each app
+    through its own access core."""
+    context: dict[str, Any] = {}
+    for section in sections:
+        context.update(section.context(user, process))
+    return context
 
 
 @require_GET
@@ -120,7 +129,7 @@ def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
     user = access.request_user(request)
     groups = list(access.groups_of(process))
     kind = request.GET.get("kind") or None
-    if kind not in dict(Record.Kind.choices):
+    if kind not in registry.KINDS:
         kind = None
     group_id = _uuid_or_none(request.GET.get("group"))
     if group_id not in {group.pk for group in groups}:
@@ -137,7 +146,7 @@ def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "terms": process.terms,
             "page": page,
             "groups": groups,
-            "kinds": Record.Kind.choices,
+            "kinds": registry.kind_choices(),
             "kind": kind,
             "group_id": group_id,
             "writable_groups": [g for g in groups if g.pk in mine],

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from holdspace.lib.http import posted
-from holdspace.processes import access, services, writes
+from holdspace.processes import access, registry, services, writes
 from holdspace.processes.forms import AudienceForm, EditNoteForm, NoteForm
-from holdspace.processes.models import RECORD_PAGES, Note, Record, Revision
+from holdspace.processes.models import Note, Record, Revision
 from holdspace.processes.versions import content_rows, current_values
 from holdspace.vault.fields import UnreadableText
 
@@ -46,7 +46,7 @@ def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 @access.member_required
 def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = access.get_record_for_user(request, record_id)
-    if record.kind in RECORD_PAGES:
+    if registry.kind(record.kind).page != "hs-record":
         return redirect(record.get_absolute_url())
     user = access.request_user(request)
     return render(

@@ -1,0 +1,167 @@
+"""Where the apps that build on processes plug in.
+
+``processes`` knows groups, memberships, records and the chronology, and no
+app that builds on it. Each such app (the letter and demands, contact, the
+watchdog, and those to come) registers, in its ``AppConfig.ready()``:
+
+- its **record kinds**: the name (also the name of its model, a subclass of
+  ``Record``), a label, its page, the template of its row on the chronology
+  and the relations that row needs (:func:`register_kind`);
+- its **events**: codes, labels, the template that words them and the labels
+  of their values (:func:`register_event`);
+- its **sections** of the process page and the overview (:func:`register_section`);
+- its **part of the demo** (:func:`register_demo`);
+- the access rules of its URLs for the authorization matrix (:func:`register_route`;
+  the older apps still list theirs in the matrix itself).
+
+``processes`` reads these lists and never extends them by hand; a test fails
+when it imports an app that registers here (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from holdspace.accounts.models import User
+    from holdspace.processes.models import Process
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A kind of record on the chronology."""
+
+    name: str  # the model's name in lower case: "demand" for Demand
+    label: Any  # a lazy translation
+    page: str  # the URL name of its page, which takes the record's id
+    row: str  # the template of its row, given ``record``
+    related: tuple[str, ...] = ()  # relations from Record its row reads
+    app: str = "processes"  # the app label that registered it
+    # Whether events name records of this kind (an event's row then loads it).
+    named_by_events: bool = False
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """Something Holdspace writes on the chronology when it happens."""
+
+    code: str
+    label: Any
+    text: str  # the template that says what happened, given ``record`` and ``event``
+    values: Mapping[str, Any] = field(default_factory=dict)  # labels of ``Event.value``
+    app: str = "processes"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the process page (``where="process"``) or of an account's
+    overview (``where="dashboard"``): a template and the context it needs,
+    read through the app's own access core."""
+
+    name: str
+    template: str
+    context: Callable[[User, Process | None], dict[str, Any]]
+    where: str = "process"
+    order: int = 50
+    app: str = "processes"
+    # For pages of the section: the breadcrumb's label and URL name (taking
+    # the process id), when the section has a page of its own.
+    crumb: tuple[Any, str] | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who may open one of an app's URLs, for the authorization matrix
+    (holdspace/tests/test_matrix.py names the rules and targets). With
+    ``example``, the matrix makes a record the URL can point at:
+    ``example(group, author)`` writes one in ``group``."""
+
+    name: str
+    methods: tuple[str, ...]
+    rule: str
+    target: str | None
+    app: str
+    example: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
+class DemoPart:
+    """Part of the demo process: ``build(process, groups, users)``."""
+
+    name: str
+    build: Callable[..., None]
+    order: int = 50
+    app: str = "processes"
+
+
+KINDS: dict[str, RecordKind] = {}
+EVENTS: dict[str, EventKind] = {}
+SECTIONS: dict[str, Section] = {}
+ROUTES: dict[str, Route] = {}
+DEMO: dict[str, DemoPart] = {}
+
+
+def _add(table: dict[str, Any], key: str, entry: Any) -> None:
+    if key in table and table[key] != entry:
+        raise ValueError(f"{key} is registered twice")
+    table[key] = entry
+
+
+def register_kind(kind: RecordKind) -> None:
+    _add(KINDS, kind.name, kind)
+
+
+def register_event(event: EventKind) -> None:
+    _add(EVENTS, event.code, event)
+
+
+def register_section(section: Section) -> None:
+    _add(SECTIONS, section.name, section)
+
+
+def register_route(route: Route) -> None:
+    _add(ROUTES, route.name, route)
+
+
+def register_demo(part: DemoPart) -> None:
+    _add(DEMO, part.name, part)
+
+
+def kind(name: str) -> RecordKind:
+    """The registered kind ``name``; KeyError for one nobody registered."""
+    return KINDS[name]
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    return [(entry.name, entry.label) for entry in KINDS.values()]
+
+
+def sections(where: str) -> list[Section]:
+    return sorted(
+        (s for s in SECTIONS.values() if s.where == where), key=lambda s: (s.order, s.name)
+    )
+
+
+def demo_parts() -> list[DemoPart]:
+    return sorted(DEMO.values(), key=lambda part: (part.order, part.name))
+
+
+def timeline_related() -> tuple[str, ...]:
+    """What a page of the chronology loads with each record, in one query:
+    every kind's child row and what its row needs, and what an event needs
+    to name the record it is about."""
+    related = ["author", "author_group", "event__subject", "event__other_group", "event__about"]
+    for entry in KINDS.values():
+        related += [entry.name, *entry.related]
+        if entry.named_by_events:
+            related.append(f"event__about__{entry.name}")
+    return tuple(dict.fromkeys(related))
+
+
+def apps() -> set[str]:
+    """The labels of the apps that plug into processes (not processes itself)."""
+    tables: list[Mapping[str, Any]] = [KINDS, EVENTS, SECTIONS, ROUTES, DEMO]
+    found = {entry.app for table in tables for entry in table.values()}
+    return found - {"processes"}
