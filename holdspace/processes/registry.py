@@ -148,6 +148,15 @@ def demo_parts() -> list[DemoPart]:
     return sorted(DEMO.values(), key=lambda part: (part.order, part.name))
 
 
+def related_of(name: str) -> tuple[str, ...]:
+    """What one record of kind ``name`` loads with it, in the same query."""
+    related = ["author", "author_group", name, *KINDS[name].related]
+    if name == "event":
+        related += ["event__subject", "event__other_group", "event__about"]
+        related += [f"event__about__{e.name}" for e in KINDS.values() if e.named_by_events]
+    return tuple(related)
+
+
 def timeline_related() -> tuple[str, ...]:
     """What a page of the chronology loads with each record, in one query:
     every kind's child row and what its row needs, and what an event needs
