@@ -13,6 +13,7 @@ import hashlib
 import re
 import secrets
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
 from holdspace.processes.models import Process
+from holdspace.vault import instance
 
 DEFAULT_CONTACT_DAYS = 90
 DEFAULT_NO_ANSWER_DAYS = 14
@@ -62,6 +64,23 @@ class ReminderAddress(models.Model):
 
     def __str__(self) -> str:
         return f"reminders for {self.user_id}"
+
+    # The address is sealed with a key from the instance key (the server reads
+    # it while nobody is logged in), bound to its account: one place for both.
+    PURPOSE = "reminder-address"
+
+    @staticmethod
+    def _ad(user_id: Any) -> str:
+        return f"reminder|{user_id}"
+
+    @staticmethod
+    def seal(user_id: Any, email: str) -> bytes:
+        return instance.seal(ReminderAddress.PURPOSE, email, ReminderAddress._ad(user_id))
+
+    @property
+    def email(self) -> str:
+        """The address; raises crypto.CryptoError if the row was tampered with."""
+        return instance.unseal(self.PURPOSE, bytes(self.sealed_email), self._ad(self.user_id))
 
 
 class SentReminder(models.Model):

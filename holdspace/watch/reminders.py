@@ -19,10 +19,8 @@ from django.utils.translation import gettext, override
 
 from holdspace.accounts.models import User
 from holdspace.processes import access
-from holdspace.vault import instance
 from holdspace.watch import collect, rules
 from holdspace.watch.models import ReminderAddress, SentReminder
-from holdspace.watch.services import REMINDER_PURPOSE
 
 log = logging.getLogger("holdspace.watch")
 
@@ -73,7 +71,7 @@ def _remind(user_id: uuid.UUID, alerts: list[rules.Alert]) -> int:
         if not keys:
             return 0
         SentReminder.objects.bulk_create(SentReminder(user=user, key=key) for key in keys)
-        address = instance.unseal(REMINDER_PURPOSE, bytes(row.sealed_email), f"reminder|{user.pk}")
+        address = row.email
         subject, body = _message(user)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         log.info("reminder.sent user=%s", user.pk)

@@ -10,10 +10,7 @@ from holdspace.accounts.models import User
 from holdspace.audit import services as audit
 from holdspace.processes.models import Process
 from holdspace.processes.services import Refused
-from holdspace.vault import instance
 from holdspace.watch.models import Cadence, CalendarFeed, ReminderAddress
-
-REMINDER_PURPOSE = "reminder-address"
 
 
 def cadence_of(process: Process) -> Cadence:
@@ -41,16 +38,12 @@ def set_cadence(
         audit.log("process.cadence_changed", user=by, target=process, process_id=process.pk)
 
 
-def _ad(user: User) -> str:
-    return f"reminder|{user.pk}"
-
-
 def reminder_email(user: User) -> tuple[bool, str]:
     """Whether the account wants reminders, and where (empty: nowhere)."""
     row = ReminderAddress.objects.filter(user=user).first()
     if row is None:
         return False, ""
-    return row.enabled, instance.unseal(REMINDER_PURPOSE, bytes(row.sealed_email), _ad(user))
+    return row.enabled, row.email
 
 
 def set_reminders(user: User, *, enabled: bool, email: str) -> None:
@@ -62,7 +55,7 @@ def set_reminders(user: User, *, enabled: bool, email: str) -> None:
                 user=user,
                 defaults={
                     "enabled": enabled,
-                    "sealed_email": instance.seal(REMINDER_PURPOSE, email, _ad(user)),
+                    "sealed_email": ReminderAddress.seal(user.pk, email),
                     "updated_at": timezone.now(),
                 },
             )
