@@ -9,14 +9,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from holdspace.accounts import auth
+from holdspace.accounts import auth, services
 from holdspace.accounts.forms import (
     ChangePasswordForm,
     ConfirmPasswordForm,
@@ -31,7 +30,6 @@ from holdspace.accounts.views.login import (
     qr_svg,
     start_again,
 )
-from holdspace.audit import services as audit
 from holdspace.lib.http import posted, safe_next
 from holdspace.vault import accounts as vault_accounts
 from holdspace.vault import session as vault_session
@@ -112,13 +110,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     form = ChangePasswordForm(posted(request), user=user)
     private = current_keyring().private_key()
     if request.method == "POST" and form.is_valid() and private is not None:
-        new_password = form.cleaned_data["new_password"]
-        with transaction.atomic():
-            user.set_password(new_password)
-            user.save(update_fields=["password"])
-            # The private key stays the same; only its wrapping changes.
-            vault_accounts.change_password(user, private, new_password)
-            audit.log("account.password_changed", user=user, target=user)
+        services.change_password(user, private, form.cleaned_data["new_password"])
         update_session_auth_hash(request, user)
         if form.cleaned_data["end_other_sessions"]:
             ended = auth.end_sessions(user, keep=request.session.session_key)
@@ -188,9 +180,7 @@ def replace_authenticator_qr(request: HttpRequest) -> HttpResponse:
 @require_POST
 @signed_in
 def end_other_sessions(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    count = auth.end_sessions(user, keep=request.session.session_key)
-    audit.log("account.sessions_ended", user=user, target=user)
+    count = services.end_other_sessions(_user(request), keep=request.session.session_key)
     messages.success(
         request,
         _("You were logged out everywhere else.") if count else _("There were no other sessions."),
@@ -221,9 +211,7 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
                 _("This is not the key shown above. Please check each group of characters."),
             )
         else:
-            with transaction.atomic():
-                vault_accounts.save_recovery_key(user, private, pending)
-                audit.log("account.recovery_key_set", user=user, target=user)
+            services.set_recovery_key(user, private, pending)
             request.session.pop(RECOVERY_PENDING, None)
             messages.success(request, _("Your recovery key is set. Keep it safe."))
             return redirect(after_login(request, setup_done=True))

@@ -8,11 +8,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +19,6 @@ from holdspace.accounts.forms import InviteForm, ResetForm
 from holdspace.accounts.models import AuthenticatorDevice, Invitation, User
 from holdspace.accounts.signals import DeactivationRefused
 from holdspace.accounts.views.account import recent_password
-from holdspace.audit import services as audit
 from holdspace.lib.http import posted
 from holdspace.web.policy import instance_admin
 
@@ -69,27 +66,19 @@ def invite(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST)
     if not form.is_valid():
         return redirect("hs-instance-accounts")
-    with transaction.atomic():
-        invitation, token = Invitation.issue(
-            Invitation.Kind.ACCOUNT,
-            created_by=request.user,  # type: ignore[arg-type]
-            grants_instance_admin=form.cleaned_data["grants_instance_admin"],
-            grants_process_start=form.cleaned_data["grants_process_start"],
-        )
-        audit.log("invitation.created", user=request.user, target=invitation)
+    invitation, token = services.invite(
+        by=_admin(request),
+        grants_instance_admin=form.cleaned_data["grants_instance_admin"],
+        grants_process_start=form.cleaned_data["grants_process_start"],
+    )
     return _link_page(request, invitation, token, "hs-invite")
 
 
 @require_POST
 @instance_admin
 def revoke_invitation(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
-    with transaction.atomic():
-        changed = (
-            Invitation.objects.usable().filter(pk=invitation_id).update(revoked_at=timezone.now())
-        )
-        if not changed:
-            raise Http404
-        audit.log("invitation.revoked", user=request.user)
+    if not services.revoke_invitation(invitation_id, by=_admin(request)):
+        raise Http404
     messages.success(request, _("The link no longer works."))
     return redirect("hs-instance-accounts")
 
@@ -101,14 +90,9 @@ def reset_account(request: HttpRequest, account_id: UUID) -> HttpResponse:
     account = _account(account_id)
     form = ResetForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            invitation, token = Invitation.issue(
-                Invitation.Kind.RESET,
-                created_by=request.user,  # type: ignore[arg-type]
-                account=account,
-                resets_two_factor=form.cleaned_data["resets_two_factor"],
-            )
-            audit.log("account.reset_link_created", user=request.user, target=account)
+        invitation, token = services.reset_link(
+            account, by=_admin(request), resets_two_factor=form.cleaned_data["resets_two_factor"]
+        )
         return _link_page(request, invitation, token, "hs-reset-password")
     return render(request, "accounts/instance/reset.html", {"account": account, "form": form})
 
@@ -154,11 +138,7 @@ def process_start(request: HttpRequest, account_id: UUID) -> HttpResponse:
     setting per account; administrators always may). Sent twice, the same."""
     account = _account(account_id)
     allow = request.POST.get("allow") == "yes"
-    with transaction.atomic():
-        changed = User.objects.filter(pk=account.pk).exclude(may_start_processes=allow)
-        if changed.update(may_start_processes=allow):
-            action = "account.process_start_allowed" if allow else "account.process_start_ended"
-            audit.log(action, user=request.user, target=account)
+    services.allow_process_start(account, allow=allow, by=_admin(request))
     messages.success(
         request,
         _("This account may now start processes.")

@@ -5,19 +5,15 @@ from __future__ import annotations
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib import messages
 from django.contrib.auth.signals import user_login_failed
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from holdspace.accounts import auth, throttle
+from holdspace.accounts import auth, services, throttle
 from holdspace.accounts.forms import AcceptInvitationForm, RecoveryResetForm, SetPasswordForm
 from holdspace.accounts.models import Invitation, User
-from holdspace.accounts.services import create_account
 from holdspace.accounts.views import login as login_views
-from holdspace.audit import services as audit
 from holdspace.lib.http import posted
 from holdspace.vault import accounts as vault_accounts
 from holdspace.vault import session as vault_session
@@ -40,20 +36,14 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         return link_unusable(request)
     form = AcceptInvitationForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            # Lock and re-check: two tabs must not both use one invitation.
-            locked = Invitation.objects.select_for_update().usable().filter(pk=invitation.pk)
-            if not locked.exists():
-                return link_unusable(request)
-            user, private = create_account(
-                form.cleaned_data["username"],
-                form.cleaned_data["new_password"],
-                is_instance_admin=invitation.grants_instance_admin,
-                may_start_processes=invitation.grants_process_start,
-            )
-            locked.update(used_at=timezone.now(), account=user)
-            audit.log("invitation.used", user=user, target=invitation)
-            audit.log("account.created", user=user, target=user)
+        made = services.accept_invitation(
+            invitation,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["new_password"],
+        )
+        if made is None:
+            return link_unusable(request)
+        user, private = made
         auth.begin_second_factor(request, user)
         response = redirect("hs-login-setup")
         vault_session.store(request, response, user.pk, private)
@@ -70,21 +60,8 @@ def reset_password(request: HttpRequest, token: str) -> HttpResponse:
     user = invitation.account
     form = SetPasswordForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            locked = Invitation.objects.select_for_update().usable().filter(pk=invitation.pk)
-            if not locked.exists():
-                return link_unusable(request)
-            new_password = form.cleaned_data["new_password"]
-            user.set_password(new_password)
-            user.save(update_fields=["password"])
-            # Without the recovery key the old private key is out of reach: a
-            # new key pair, and members restore access to what was shared.
-            vault_accounts.replace_keys(user, new_password)
-            if invitation.resets_two_factor:
-                auth.remove_second_factors(user)
-            locked.update(used_at=timezone.now())
-            auth.end_sessions(user)
-            audit.log("account.password_reset", user=user, target=user)
+        if not services.reset_password(invitation, user, form.cleaned_data["new_password"]):
+            return link_unusable(request)
         messages.success(request, _("Your new password is set. Please log in with it."))
         return redirect("hs-login")
     return render(request, "accounts/reset_password.html", {"form": form})
@@ -109,13 +86,7 @@ def recover(request: HttpRequest) -> HttpResponse:
             throttle.note_failure(request)
             form.add_error(None, _("The username or the recovery key is not right."))
         else:
-            new_password = form.cleaned_data["new_password"]
-            with transaction.atomic():
-                user.set_password(new_password)
-                user.save(update_fields=["password"])
-                vault_accounts.change_password(user, private, new_password)
-                auth.end_sessions(user)
-                audit.log("account.recovered", user=user, target=user)
+            services.recover(user, private, form.cleaned_data["new_password"])
             messages.success(request, _("Your new password is set. Please log in with it."))
             return redirect("hs-login")
     return render(request, "accounts/recover.html", {"form": form})
