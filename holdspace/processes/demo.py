@@ -218,9 +218,11 @@ GROUP_NAMES = {
 }
 
 
-def _backdate(record: Record, day: datetime.date) -> None:
-    stamp = timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
-    Record.objects.filter(pk=record.pk).update(occurred_on=day, created_at=stamp, updated_at=stamp)
+def _added_on(event: Record, day: datetime.date) -> None:
+    """A group joined the process long ago. Adding a group asks for no date
+    (it is set up the day it is written down), so this one is dated by hand;
+    everything else in the demo is dated through the forms' own services."""
+    Record.objects.filter(pk=event.pk).update(occurred_on=day)
 
 
 def build(users: Mapping[str, User], private_keys: Mapping[str, bytes]) -> None:
@@ -251,17 +253,17 @@ def _build(users: Mapping[str, User], founder: User) -> None:
         ),
     )
     groups = {Group.Kind.SUPPORT.value: process.groups.get()}
-    _backdate(Event.objects.get(process=process, code=Event.Code.PROCESS_CREATED), start)
     # Until there is a contact group, the support group keeps in touch with K.
-    services.move_responsibility(process, "contact", to=groups["support"], by=founder)
-    _backdate(Event.objects.get(process=process, code=Event.Code.RESPONSIBILITY_MOVED), start)
+    services.move_responsibility(
+        process, "contact", to=groups["support"], by=founder, happened_on=start
+    )
     days = {"contact": 90, "supervision": 170, "support_team": 320}
     for kind, day in days.items():
         group = services.add_group(
             process, by=founder, kind=kind, name=GROUP_NAMES[kind], purpose=""
         )
         groups[kind] = group
-        _backdate(
+        _added_on(
             Event.objects.get(process=process, code="group.added", other_group=group),
             start + datetime.timedelta(days=day),
         )
@@ -285,12 +287,12 @@ def _build(users: Mapping[str, User], founder: User) -> None:
     Grant.objects.filter(compartment__group__in=handed_over, user=founder).delete()
     _pending_member(groups["contact"], users["demo-pending"])
     services.move_responsibility(
-        process, "contact", to=groups["contact"], by=users["demo-support-coordinator"]
+        process,
+        "contact",
+        to=groups["contact"],
+        by=users["demo-support-coordinator"],
+        happened_on=start + datetime.timedelta(days=100),
     )
-    moved = Event.objects.get(
-        process=process, code=Event.Code.RESPONSIBILITY_MOVED, author_group=groups["contact"]
-    )
-    _backdate(moved, start + datetime.timedelta(days=100))
     _write_notes(groups, users, start)
     for part in registry.demo_parts():
         part.build(process, groups, users)
@@ -339,4 +341,3 @@ def _write_notes(
                 to_harming_party=False,
                 to_harmed_party=False,
             )
-        _backdate(note, start + datetime.timedelta(days=day))

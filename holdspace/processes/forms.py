@@ -7,6 +7,7 @@ come from the view, which got them through the access core.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -14,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from holdspace.processes import services
 from holdspace.processes.models import Group, Membership, Process, Responsibility
 from holdspace.processes.terminology import HARMED_HELP, HARMING_HELP, HarmedTerm, HarmingTerm
 
@@ -49,6 +51,43 @@ def not_in_future(value: datetime.date, message: Any = IN_THE_PAST) -> datetime.
     if value > timezone.localdate():
         raise forms.ValidationError(message)
     return value
+
+
+HAPPENED_HELP = _("Today, or the day it really happened if you write it down later.")
+
+
+def happened_field(label: Any = None, help_text: Any = HAPPENED_HELP) -> forms.DateField:
+    """The day a change happened (DESIGN §6). Left empty, it is today."""
+    return forms.DateField(
+        label=label or _("When did this happen?"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=help_text,
+    )
+
+
+def check_day(value: datetime.date | None, floors: Sequence[services.Floor]) -> datetime.date:
+    """``value`` as services.day_it_happened checks it, as a form error."""
+    try:
+        return services.day_it_happened(value, *floors)
+    except services.Refused as refusal:
+        raise forms.ValidationError(refusal.message) from None
+
+
+class HappenedForm(forms.Form):
+    """A change that may be written down after it happened: asks when
+    (default today), never in the future, never before ``floors`` (the
+    start of the process, the record it changes, the change before it)."""
+
+    happened_on = happened_field()
+
+    def __init__(self, *args: Any, floors: Sequence[services.Floor] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.floors = list(floors)
+        self.fields["happened_on"].initial = timezone.localdate()
+
+    def clean_happened_on(self) -> datetime.date:
+        return check_day(self.cleaned_data["happened_on"], self.floors)
 
 
 def share_with_field(help_text: Any = "", label: Any = None) -> GroupsChoiceField:
@@ -247,13 +286,36 @@ class ConfirmConflictForm(forms.Form):
     )
 
 
-class ResponsibilityForm(forms.Form):
+class ResponsibilityForm(HappenedForm):
+    field_order = ["kind", "group", "happened_on"]
     kind = forms.ChoiceField(label=_("Task"), choices=Responsibility.Kind.choices)
     group = GroupChoiceField(label=_("Hand it to"), queryset=None)
+    happened_on = happened_field(
+        help_text=_("The day the other group took the task on, if that was before today.")
+    )
 
-    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        groups: QuerySet[Group],
+        process: Process,
+        last_hand_overs: Mapping[str, datetime.date] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, floors=[services.since_the_start(process)], **kwargs)
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.last_hand_overs = last_hand_overs or {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, kind = cleaned.get("happened_on"), cleaned.get("kind")
+        if day is not None and kind:
+            last = (self.last_hand_overs.get(str(kind)), services.BEFORE_THE_LAST_HAND_OVER)
+            try:
+                check_day(day, [last])
+            except forms.ValidationError as error:
+                self.add_error("happened_on", error)
+        return cleaned
 
 
 class NoteForm(forms.Form):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts import auth
@@ -81,6 +82,44 @@ def audit_record(action: str, *, by: User, record: Record, target: Any = None) -
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+# When something happened (DESIGN §6) ---------------------------------------------
+# Groups often start using Holdspace years into a process: a change can be
+# written down long after it happened. It is dated the day it happened
+# (``occurred_on``), and the moment it was written stays beside it
+# (``created_at``).
+
+NOT_YET = _("Choose today or a day in the past.")
+BEFORE_THE_PROCESS = _("The process started on %(date)s. Choose that day or a later one.")
+BEFORE_THE_LAST_HAND_OVER = _(
+    "This task was last handed over on %(date)s. Choose that day or a later one, so that "
+    "the chronology keeps the order in which things happened."
+)
+
+# A day a change cannot come before, and what to say if it does (with %(date)s).
+Floor = tuple[datetime.date | None, Any]
+
+
+def since_the_start(process: Process) -> Floor:
+    return (process.started_on, BEFORE_THE_PROCESS)
+
+
+def day_it_happened(day: datetime.date | None, *floors: Floor) -> datetime.date:
+    """The day a change happened: today unless ``day`` is given.
+
+    Raises Refused, saying which rule and which day, when ``day`` is in the
+    future or before one of ``floors`` (the start of the process, the record
+    the change is about, the change before it).
+    """
+    today = _today()
+    day = day or today
+    if day > today:
+        raise Refused(NOT_YET)
+    for floor, message in floors:
+        if floor is not None and day < floor:
+            raise Refused(message % {"date": formats.date_format(floor, "j F Y")})
+    return day
 
 
 def _event(
@@ -173,7 +212,7 @@ def create_record(
     record.data_key = keyring().new_data_key(group.process_id)
     for field, text in texts.items():
         setattr(record, field, text)
-    record.save()
+    record.save()  # a new row
     set_audience(record, [group, *audience])
     return record
 
@@ -269,8 +308,14 @@ def create_process(creator: User, data: NewProcess) -> Process:
         )
         _take_default_responsibilities(group)
         audit.log("process.created", user=creator, target=process, process_id=process.pk)
+        # A process written down years into it began on its own start date.
         _event(
-            Event.Code.PROCESS_CREATED, process=process, by=creator, group=group, audience=[group]
+            Event.Code.PROCESS_CREATED,
+            process=process,
+            by=creator,
+            group=group,
+            audience=[group],
+            occurred_on=min(data.started_on, _today()),
         )
     return process
 
@@ -402,10 +447,28 @@ def update_group(group: Group, *, by: User, expected_version: int, name: str, pu
         _audit("group.updated", by=by, target=group, group=group)
 
 
-def move_responsibility(process: Process, kind: str, *, to: Group, by: User) -> None:
+def last_hand_overs(process: Process) -> dict[str, datetime.date]:
+    """The day each task of ``process`` was last handed over, by task."""
+    rows = (
+        Event.objects.filter(process=process, code=Event.Code.RESPONSIBILITY_MOVED)
+        .values("responsibility")
+        .annotate(last=Max("occurred_on"))
+    )
+    return {row["responsibility"]: row["last"] for row in rows}
+
+
+def move_responsibility(
+    process: Process,
+    kind: str,
+    *,
+    to: Group,
+    by: User,
+    happened_on: datetime.date | None = None,
+) -> None:
     """Hand a task over to another group of the process (e.g. contact with
     the person who caused harm, from the support group to a new contact
-    group). Both groups see the hand-over on their chronology."""
+    group), on the day it happened (default today). Both groups see the
+    hand-over on their chronology."""
     if to.process_id != process.pk:
         raise Refused(_("That group belongs to another process."))
     with transaction.atomic():
@@ -414,6 +477,11 @@ def move_responsibility(process: Process, kind: str, *, to: Group, by: User) -> 
         )
         if current is not None and current.group_id == to.pk:
             raise Refused(_("This group already carries that task."))
+        day = day_it_happened(
+            happened_on,
+            since_the_start(process),
+            (last_hand_overs(process).get(kind), BEFORE_THE_LAST_HAND_OVER),
+        )
         previous = current.group if current is not None else None
         Responsibility.objects.update_or_create(process=process, kind=kind, defaults={"group": to})
         _audit("responsibility.moved", by=by, target=to, group=to)
@@ -425,6 +493,7 @@ def move_responsibility(process: Process, kind: str, *, to: Group, by: User) -> 
             audience=[to] + ([previous] if previous else []),
             other_group=previous,
             responsibility=kind,
+            occurred_on=day,
         )
 
 

@@ -238,14 +238,23 @@ def responsibilities(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_steered_process_for_user(request, process_id)
     user = access.request_user(request)
     current = {r.kind: r for r in access.responsibilities_of(process)}
-    form = ResponsibilityForm(posted(request), groups=access.groups_of(process))
+    form = ResponsibilityForm(
+        posted(request),
+        groups=access.groups_of(process),
+        process=process,
+        last_hand_overs=services.last_hand_overs(process),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.move_responsibility(
-                process, form.cleaned_data["kind"], to=form.cleaned_data["group"], by=user
+                process,
+                form.cleaned_data["kind"],
+                to=form.cleaned_data["group"],
+                by=user,
+                happened_on=form.cleaned_data["happened_on"],
             )
         except services.Refused as refusal:
-            form.add_error("group", refusal.message)
+            form.add_error(None, refusal.message)
         else:
             messages.success(request, _("The task is handed over."))
             return redirect("hs-process", process.pk)
