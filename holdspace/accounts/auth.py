@@ -199,7 +199,7 @@ def _unconfirmed_device(user: User, key: str) -> AuthenticatorDevice:
         if hmac.compare_digest(device.key, key):
             return device
     device = enrolment_device(user, key)
-    device.save()
+    device.save()  # a new row
     return device
 
 
@@ -288,7 +288,7 @@ def keep_other_sessions(user: User, keep: str | None) -> None:
         store = session.get_session_store_class()(session_key=session.session_key)
         if store.get(HASH_SESSION_KEY) is not None:
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            store.save()
+            store.save()  # not a row: a session store
 
 
 def mark_reauthenticated(request: HttpRequest) -> None:

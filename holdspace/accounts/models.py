@@ -56,7 +56,7 @@ class UserManager(BaseUserManager["User"]):
     def create_user(self, username: str, password: str | None = None, **extra: Any) -> User:
         user = self.model(username=normalize_username(username), **extra)
         user.set_password(password)
-        user.save(using=self._db)
+        user.save(using=self._db)  # a new row
         return user
 
 

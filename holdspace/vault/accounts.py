@@ -218,7 +218,16 @@ def replace_keys(user: User, new_password: str) -> bytes:
         keys.by_recovery = None
         keys.recovery_confirmed_at = None
         keys.by_password = _wrap_for_password(user, private, new_password, keys.generation)
-        keys.save()
+        keys.save(
+            update_fields=[
+                "generation",
+                "public_key",
+                "attestation",
+                "by_recovery",
+                "recovery_confirmed_at",
+                "by_password",
+            ]
+        )
         Grant.objects.filter(user=user).delete()
         keys_replaced.send(sender=AccountKey, user=user)
     return private
