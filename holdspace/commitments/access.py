@@ -130,22 +130,30 @@ def commitments_of(user: User, process: Process) -> dict[str, list[Any]]:
     visible = access.records_visible_to(user, process)
     ids = visible.values("pk")
     return {
-        "letters": list(Letter.objects.filter(pk__in=ids).order_by("-occurred_on")),
+        "letters": list(Letter.objects.filter(pk__in=ids).order_by("-occurred_on", "-created_at")),
         "demands": list(
             Demand.objects.filter(pk__in=ids)
             .select_related("author_group")
             .order_by("occurred_on", "created_at")
         ),
-        "steps": list(Step.objects.filter(pk__in=ids).select_related("towards").order_by("due_on")),
+        "steps": list(
+            Step.objects.filter(pk__in=ids)
+            .select_related("towards")
+            .order_by("due_on", "occurred_on", "created_at")
+        ),
         "agreements": list(
-            Agreement.objects.filter(pk__in=ids).order_by("-starts_on", "-created_at")
+            Agreement.objects.filter(pk__in=ids).order_by(
+                "-starts_on", "-occurred_on", "-created_at"
+            )
         ),
     }
 
 
 def steps_of(user: User, demand: Demand) -> QuerySet[Step]:
     visible = access.records_visible_to(user, demand.process).values("pk")
-    return Step.objects.filter(towards=demand, pk__in=visible).order_by("due_on", "created_at")
+    return Step.objects.filter(towards=demand, pk__in=visible).order_by(
+        "due_on", "occurred_on", "created_at"
+    )
 
 
 def agreement_renewal(user: User, agreement: Agreement) -> Agreement | None:
@@ -159,6 +167,18 @@ def readable_or_none(user: User, record: Record | None) -> Record | None:
         return None
     visible = access.records_visible_to(user, record.process)
     return record if visible.filter(pk=record.pk).exists() else None
+
+
+def history_of(user: User, record: Record) -> list[Record]:
+    """What happened to ``record`` — its status changes, renewal, breaches,
+    as events — that the account may read, in the order it happened, then
+    in the order it was written down (DESIGN §6)."""
+    visible = access.records_visible_to(user, record.process).values("pk")
+    return list(
+        Record.objects.filter(kind=Record.Kind.EVENT, event__about=record, pk__in=visible)
+        .select_related("author", "author_group", "event")
+        .order_by("occurred_on", "created_at")
+    )
 
 
 def rota_of(agreement: Agreement) -> tuple[list[RotaPerson], list[RotaVenue]]:

@@ -2,14 +2,15 @@
 
 Invented like everything in Process Juniper. Built through the services, so
 that the rules hold (a demand's wording changes only with the support
-group's approval), then dated back into the process's past.
+group's approval), and dated the way a group that starts using Holdspace
+late dates them: each change on the day it happened (DESIGN §6), written
+down today.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 
 from django.utils import timezone
 
@@ -19,8 +20,6 @@ from holdspace.commitments.models import (
     Agreement,
     Breach,
     Demand,
-    DemandStatusChange,
-    DemandWording,
     Evidence,
     LetterCopy,
     RotaException,
@@ -42,10 +41,6 @@ LETTER = (
 )
 
 
-def _stamp(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
-
-
 class Builder:
     def __init__(
         self, process: Process, groups: Mapping[str, Group], users: Mapping[str, User]
@@ -56,24 +51,6 @@ class Builder:
     def day(self, offset: int) -> datetime.date:
         """``offset`` days ago (negative: in the future)."""
         return self.today - datetime.timedelta(days=offset)
-
-    @contextlib.contextmanager
-    def dated(self, offset: int) -> Iterator[None]:
-        """Records written inside the block (events too) happened ``offset`` days ago."""
-        before = set(Record.objects.filter(process=self.process).values_list("pk", flat=True))
-        yield
-        day = self.day(offset)
-        Record.objects.filter(process=self.process).exclude(pk__in=before).update(
-            occurred_on=day, created_at=_stamp(day), updated_at=_stamp(day)
-        )
-
-    def redate(self, demand: Demand, offset: int) -> None:
-        """A new demand's first wording and status date from ``offset`` days ago."""
-        day = self.day(offset)
-        DemandWording.objects.filter(demand=demand).update(agreed_on=_stamp(day))
-        DemandStatusChange.objects.filter(demand=demand).update(
-            changed_on=day, created_at=_stamp(day)
-        )
 
     def share(self, record: Record, *kinds: str) -> None:
         change_audience(
@@ -96,23 +73,21 @@ def build(process: Process, groups: Mapping[str, Group], users: Mapping[str, Use
 
 def _letter(b: Builder) -> None:
     support = b.users["demo-support-coordinator"]
-    with b.dated(825):
-        letter = services.write_letter(
-            author=support,
-            group=b.groups["support"],
-            occurred_on=b.day(825),
-            title="Letter from M.'s support group",
-            body=LETTER,
-        )
-        b.share(letter, "contact", "supervision")
+    letter = services.write_letter(
+        author=support,
+        group=b.groups["support"],
+        occurred_on=b.day(825),
+        title="Letter from M.'s support group",
+        body=LETTER,
+    )
+    b.share(letter, "contact", "supervision")
     for offset, recipient, form in (
         (820, "K., in person", LetterCopy.Form.PRINTED),
         (790, "The cooperative's plenary", LetterCopy.Form.DIGITAL),
     ):
-        with b.dated(offset):
-            services.hand_out_copy(
-                letter, by=support, recipient=recipient, handed_on=b.day(offset), form=form
-            )
+        services.hand_out_copy(
+            letter, by=support, recipient=recipient, handed_on=b.day(offset), form=form
+        )
 
 
 def _demands(b: Builder) -> tuple[Demand, Demand]:
@@ -142,92 +117,80 @@ def _demands(b: Builder) -> tuple[Demand, Demand]:
             "M. wants to know that he understands it.",
         ),
     ):
-        with b.dated(825):
-            demand = services.create_demand(
-                author=support,
-                group=b.groups["support"],
-                occurred_on=b.day(825),
-                wording=wording,
-                reason=reason,
-                audience=[b.groups["contact"], b.groups["supervision"]],
-            )
-        made[key] = demand
-        b.redate(demand, 825)
+        made[key] = services.create_demand(
+            author=support,
+            group=b.groups["support"],
+            occurred_on=b.day(825),
+            wording=wording,
+            reason=reason,
+            audience=[b.groups["contact"], b.groups["supervision"]],
+        )
     # The support group made the second demand clearer.
     inform = made["inform"]
-    with b.dated(700):
-        services.reword(
-            inform,
-            by=support,
-            wording="Tell any new political group, within two weeks of joining, and any new "
-            "partner, before it gets serious, that you are in an accountability process.",
-            expected_version=inform.version,
-        )
-    DemandWording.objects.filter(demand=inform, number=2).update(agreed_on=_stamp(b.day(700)))
+    services.reword(
+        inform,
+        by=support,
+        wording="Tell any new political group, within two weeks of joining, and any new "
+        "partner, before it gets serious, that you are in an accountability process.",
+        expected_version=inform.version,
+        happened_on=b.day(700),
+    )
     # The contact group proposed to soften the first; the support group declined.
     programme = made["programme"]
-    with b.dated(530):
-        softer = services.propose(
-            programme,
-            by=contact,
-            group=b.groups["contact"],
-            kind=WordingProposal.Kind.REWORD,
-            wording="See a counsellor about what happened.",
-            reason="K. says he cannot find a programme near him.",
-        )
-    with b.dated(515):
-        services.decide(
-            softer,
-            by=support,
-            approve=False,
-            reason="Counselling is not perpetrator work. The demand stays as it is.",
-        )
-    WordingProposal.objects.filter(pk=softer.pk).update(
-        proposed_at=_stamp(b.day(530)), decided_at=_stamp(b.day(515))
+    softer = services.propose(
+        programme,
+        by=contact,
+        group=b.groups["contact"],
+        kind=WordingProposal.Kind.REWORD,
+        wording="See a counsellor about what happened.",
+        reason="K. says he cannot find a programme near him.",
+        proposed_on=b.day(530),
+    )
+    services.decide(
+        softer,
+        by=support,
+        approve=False,
+        reason="Counselling is not perpetrator work. The demand stays as it is.",
+        decided_on=b.day(515),
     )
     # A proposal still waiting for the support group's decision.
-    with b.dated(12):
-        waiting = services.propose(
-            inform,
-            by=b.users["demo-contact-member"],
-            group=b.groups["contact"],
-            kind=WordingProposal.Kind.REWORD,
-            wording="Tell any new political group within two weeks of joining, through its "
-            "contact person, and any new partner before it gets serious.",
-            reason="He asked whom exactly to tell; the contact person is clearer.",
-        )
-    WordingProposal.objects.filter(pk=waiting.pk).update(proposed_at=_stamp(b.day(12)))
+    services.propose(
+        inform,
+        by=b.users["demo-contact-member"],
+        group=b.groups["contact"],
+        kind=WordingProposal.Kind.REWORD,
+        wording="Tell any new political group within two weeks of joining, through its "
+        "contact person, and any new partner before it gets serious.",
+        reason="He asked whom exactly to tell; the contact person is clearer.",
+        proposed_on=b.day(12),
+    )
     for key, offset, status, note in (
         ("contact", 610, Demand.Status.IN_PROGRESS, "He answers, if slowly."),
         ("programme", 290, Demand.Status.IN_PROGRESS, "A first talk with a programme."),
     ):
-        with b.dated(offset):
-            services.change_status(made[key], by=contact, status=status, note=note)
-        _date_status(b, made[key], status, offset)
+        services.change_status(
+            made[key], by=contact, status=status, note=note, happened_on=b.day(offset)
+        )
     # Whether a demand is met, the survivor's side decides: the contact group proposed it.
-    with b.dated(152):
-        met = services.propose(
-            made["account"],
-            by=contact,
-            group=b.groups["contact"],
-            kind=WordingProposal.Kind.MET,
-            wording="",
-            reason="His written account came; we checked it against the letter.",
-        )
-    with b.dated(150):
-        services.decide(met, by=support, approve=True, reason="We read it. It is met.")
-    WordingProposal.objects.filter(pk=met.pk).update(
-        proposed_at=_stamp(b.day(152)), decided_at=_stamp(b.day(150))
+    met = services.propose(
+        made["account"],
+        by=contact,
+        group=b.groups["contact"],
+        kind=WordingProposal.Kind.MET,
+        wording="",
+        reason="His written account came; we checked it against the letter.",
+        proposed_on=b.day(152),
     )
-    _date_status(b, made["account"], Demand.Status.MET, 150)
-    with b.dated(290):
-        evidence = services.add_evidence(
-            programme,
-            by=contact,
-            happened_on=b.day(292),
-            source=Evidence.Source.REPORTED,
-            text="K. wrote that he had a first talk with a programme in the city.",
-        )
+    services.decide(
+        met, by=support, approve=True, reason="We read it. It is met.", decided_on=b.day(150)
+    )
+    evidence = services.add_evidence(
+        programme,
+        by=contact,
+        happened_on=b.day(292),
+        source=Evidence.Source.REPORTED,
+        text="K. wrote that he had a first talk with a programme in the city.",
+    )
     services.assess_evidence(
         evidence,
         by=contact,
@@ -236,12 +199,6 @@ def _demands(b: Builder) -> tuple[Demand, Demand]:
         expected_version=evidence.version,
     )
     return programme, inform
-
-
-def _date_status(b: Builder, demand: Demand, status: str, offset: int) -> None:
-    DemandStatusChange.objects.filter(demand=demand, status=status).update(
-        changed_on=b.day(offset), created_at=_stamp(b.day(offset))
-    )
 
 
 def _steps(b: Builder, programme: Demand, inform: Demand) -> None:
@@ -253,65 +210,61 @@ def _steps(b: Builder, programme: Demand, inform: Demand) -> None:
         (inform, 10, -14, "Send a written reflection before the next meeting.", "open"),
     )
     for demand, made, due, text, status in plan:
-        with b.dated(made):
-            step = services.add_step(
-                demand,
-                author=contact,
-                group=b.groups["contact"],
-                description=text,
-                due_on=b.today,  # dated back below: a new step cannot be due in the past
-            )
-        Step.objects.filter(pk=step.pk).update(due_on=b.day(due))
+        # Agreed at a meeting long ago, with the due date agreed then.
+        step = services.add_step(
+            demand,
+            author=contact,
+            group=b.groups["contact"],
+            description=text,
+            agreed_on=b.day(made),
+            due_on=b.day(due),
+        )
         if status == "done":
-            step.refresh_from_db()
-            with b.dated(300):
-                services.set_step_status(step, by=contact, status=Step.Status.DONE)
-            Step.objects.filter(pk=step.pk).update(closed_on=b.day(300))
+            services.set_step_status(
+                step, by=contact, status=Step.Status.DONE, happened_on=b.day(300)
+            )
 
 
 def _agreements(b: Builder) -> None:
     support = b.users["demo-support-coordinator"]
     contact = b.users["demo-contact-coordinator"]
-    with b.dated(820):
-        no_contact = services.create_agreement(
-            author=support,
-            group=b.groups["support"],
-            agreement_kind=Agreement.Kind.NO_CONTACT,
-            terms="K. does not contact M. in any way, also not through friends. If they meet "
-            "by chance, he leaves.",
-            binds="K.",
-            starts_on=b.day(820),
-            ends_on=None,
-            review_on=b.day(-10),
-            status=Agreement.Status.AGREED,
-        )
-        b.share(no_contact, "contact", "supervision")
-    with b.dated(230):
-        services.record_breach(
-            no_contact,
-            by=b.users["demo-support-member"],
-            happened_on=b.day(232),
-            reported_by="M., through her support group",
-            what="K. sent M. a message on her birthday.",
-            severity=Breach.Severity.SERIOUS,
-            response="The contact group reminded him of the agreement in writing and told "
-            "the supervision group.",
-        )
-    Breach.objects.filter(agreement=no_contact).update(reported_on=b.day(230))
-    with b.dated(60):
-        sharing = services.create_agreement(
-            author=contact,
-            group=b.groups["contact"],
-            agreement_kind=Agreement.Kind.SPACE_SHARING,
-            terms="K. and M. share the cooperative's rooms: each uses them on their own days, "
-            "as the rota says.",
-            binds="K. and M.",
-            starts_on=b.day(60),
-            ends_on=b.day(-120),
-            review_on=b.day(-30),
-            status=Agreement.Status.AGREED,
-        )
-        b.share(sharing, "support", "supervision")
+    no_contact = services.create_agreement(
+        author=support,
+        group=b.groups["support"],
+        agreement_kind=Agreement.Kind.NO_CONTACT,
+        terms="K. does not contact M. in any way, also not through friends. If they meet "
+        "by chance, he leaves.",
+        binds="K.",
+        starts_on=b.day(820),
+        ends_on=None,
+        review_on=b.day(-10),
+        status=Agreement.Status.AGREED,
+    )
+    b.share(no_contact, "contact", "supervision")
+    services.record_breach(
+        no_contact,
+        by=b.users["demo-support-member"],
+        happened_on=b.day(232),
+        reported_on=b.day(230),
+        reported_by="M., through her support group",
+        what="K. sent M. a message on her birthday.",
+        severity=Breach.Severity.SERIOUS,
+        response="The contact group reminded him of the agreement in writing and told "
+        "the supervision group.",
+    )
+    sharing = services.create_agreement(
+        author=contact,
+        group=b.groups["contact"],
+        agreement_kind=Agreement.Kind.SPACE_SHARING,
+        terms="K. and M. share the cooperative's rooms: each uses them on their own days, "
+        "as the rota says.",
+        binds="K. and M.",
+        starts_on=b.day(60),
+        ends_on=b.day(-120),
+        review_on=b.day(-30),
+        status=Agreement.Status.AGREED,
+    )
+    b.share(sharing, "support", "supervision")
     _rota(b, sharing, contact)
 
 

@@ -26,11 +26,15 @@ from holdspace.commitments.models import (
 from holdspace.processes.forms import (
     DATE_WIDGET,
     GroupChoiceField,
+    HappenedForm,
     VersionedForm,
+    check_day,
+    happened_field,
     not_in_future,
     share_with_field,
 )
 from holdspace.processes.models import Group
+from holdspace.processes.services import Floor, Refused
 
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -105,11 +109,14 @@ class EditDemandForm(VersionedForm):
         return not_in_future(self.cleaned_data["occurred_on"])
 
 
-class RewordForm(VersionedForm):
+class RewordForm(VersionedForm, HappenedForm):
+    field_order = ["wording", "happened_on"]
     wording = forms.CharField(label=_("New wording"), max_length=5000, widget=SHORT_TEXT)
+    happened_on = happened_field(_("Agreed on"))
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(HappenedForm):
+    field_order = ["kind", "wording", "reason", "happened_on"]
     kind = forms.ChoiceField(
         label=_("You propose"),
         choices=WordingProposal.Kind.choices,
@@ -132,6 +139,7 @@ class ProposalForm(forms.Form):
         widget=SHORT_TEXT,
         help_text=_("For “met”: what he did, and how your group checked it."),
     )
+    happened_on = happened_field(_("Proposed on"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -140,11 +148,12 @@ class ProposalForm(forms.Form):
         return cleaned
 
 
-class DemandStatusForm(forms.Form):
+class DemandStatusForm(HappenedForm):
     """``allowed``: the statuses offered (those this person may give the
     demand now). Any status passes the form: the service says why one cannot
     be given, which a form could only guess."""
 
+    field_order = ["status", "happened_on", "note"]
     status = forms.ChoiceField(label=_("New status"), choices=Demand.Status.choices)
     note = forms.CharField(label=_("Note"), max_length=5000, required=False, widget=SHORT_TEXT)
     # The status the page showed: someone else may change it meanwhile.
@@ -157,7 +166,24 @@ class DemandStatusForm(forms.Form):
             self.fields["status"].widget.choices = [(value, labels[value]) for value in allowed]
 
 
+AGREED_HELP = _(
+    "The day he agreed to it, for example at a meeting, if that was before today. The due "
+    "date cannot come before it; if it has passed, the step is overdue."
+)
+
+
+def check_due(form: forms.Form, agreed_on: datetime.date | None) -> None:
+    """The due date comes on or after the day the step was agreed (a form error)."""
+    due = form.cleaned_data.get("due_on")
+    if due is not None and agreed_on is not None:
+        try:
+            services.check_due(due, agreed_on)
+        except Refused as refusal:
+            form.add_error("due_on", refusal.message)
+
+
 class StepForm(forms.Form):
+    field_order = ["group", "description", "agreed_on", "due_on"]
     group = GroupChoiceField(
         label=_("Written in"), queryset=None, help_text=_("Your group that agreed the step.")
     )
@@ -167,41 +193,47 @@ class StepForm(forms.Form):
         widget=SHORT_TEXT,
         help_text=_("His own task, concrete and checkable. The group does not do it for him."),
     )
+    agreed_on = happened_field(_("Agreed on"), AGREED_HELP)
     due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
 
-    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        groups: QuerySet[Group],
+        floors: list[Floor] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.floors = floors or []
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["agreed_on"].initial = timezone.localdate()
         if groups.count() == 1:
             self.fields["group"].initial = groups.first()
 
-    def clean_due_on(self) -> datetime.date:
-        value: datetime.date = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(
-                _("The due date has passed. Agree on a date from today on.")
-            )
-        return value
+    def clean_agreed_on(self) -> datetime.date:
+        return check_day(self.cleaned_data["agreed_on"], self.floors)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_due(self, cleaned.get("agreed_on"))
+        return cleaned
 
 
 class EditStepForm(VersionedForm):
     description = forms.CharField(label=_("What he will do"), max_length=5000, widget=SHORT_TEXT)
     due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
 
-    def __init__(self, *args: Any, current_due: datetime.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agreed_on: datetime.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.current_due = current_due
+        self.agreed_on = agreed_on
 
-    def clean_due_on(self) -> datetime.date:
-        value: datetime.date = self.cleaned_data["due_on"]
-        if value != self.current_due and value < timezone.localdate():
-            raise forms.ValidationError(
-                _("The due date has passed. Agree on a date from today on.")
-            )
-        return value
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        check_due(self, self.agreed_on)
+        return cleaned
 
 
-class StepStatusForm(forms.Form):
+class StepStatusForm(HappenedForm):
     status = forms.ChoiceField(choices=Step.Status.choices)
     seen = forms.CharField(required=False, max_length=16)
 
@@ -312,18 +344,26 @@ class EditAgreementForm(VersionedForm, AgreementDatesMixin):
         return self.kind
 
 
-class RenewForm(EditAgreementForm):
+class RenewForm(HappenedForm, EditAgreementForm):
+    field_order = ["happened_on", "terms", "binds", "starts_on", "ends_on", "review_on"]
     version = None  # type: ignore[assignment]  # a renewal is a new record
+    happened_on = happened_field(
+        _("When was the renewal agreed?"),
+        _("Today, or the day you agreed on it if you write it down later."),
+    )
 
 
-class AgreementStatusForm(forms.Form):
+class AgreementStatusForm(HappenedForm):
     status = forms.ChoiceField(
         choices=[(Agreement.Status.AGREED, _("agreed")), (Agreement.Status.ENDED, _("ended"))]
     )
     seen = forms.CharField(required=False, max_length=16)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(HappenedForm):
+    """``floors``: what any decision cannot come before (the proposal);
+    ``approval_floors``: what an approval also cannot (the demand's history)."""
+
     decision = forms.ChoiceField(
         label=_("Your decision"),
         choices=[("approve", _("approve")), ("decline", _("decline"))],
@@ -337,6 +377,13 @@ class DecisionForm(forms.Form):
         widget=SHORT_TEXT,
         help_text=_("Needed to decline: the group that proposed it reads your reason."),
     )
+    happened_on = happened_field(_("Decided on"))
+
+    def __init__(
+        self, *args: Any, approval_floors: list[Floor] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.approval_floors = approval_floors or []
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -345,11 +392,21 @@ class DecisionForm(forms.Form):
                 "reason",
                 _("Please say why you decline. The group that proposed it will read your reason."),
             )
+        day = cleaned.get("happened_on")
+        if cleaned.get("decision") == "approve" and day is not None:
+            try:
+                check_day(day, self.approval_floors)
+            except forms.ValidationError as error:
+                self.add_error("happened_on", error)
         return cleaned
 
 
 class BreachForm(forms.Form):
+    field_order = ["happened_on", "reported_on", "reported_by", "what", "severity", "response"]
     happened_on = forms.DateField(label=_("When it happened"), widget=DATE_WIDGET)
+    reported_on = happened_field(
+        _("When your group heard of it"), _("Today, if you leave it as it is.")
+    )
     reported_by = forms.CharField(label=_("Reported by"), max_length=300)
     what = forms.CharField(label=_("What happened"), max_length=20_000, widget=SHORT_TEXT)
     severity = forms.ChoiceField(
@@ -359,10 +416,29 @@ class BreachForm(forms.Form):
         label=_("Our response"), max_length=20_000, required=False, widget=SHORT_TEXT
     )
 
+    def __init__(self, *args: Any, floors: list[Floor] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.floors = floors or []
+        self.fields["reported_on"].initial = timezone.localdate()
+
     def clean_happened_on(self) -> datetime.date:
-        return not_in_future(
+        day = not_in_future(
             self.cleaned_data["happened_on"], _("A breach is something that has happened.")
         )
+        return check_day(day, self.floors)
+
+    def clean_reported_on(self) -> datetime.date:
+        return check_day(self.cleaned_data["reported_on"], [])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        happened, reported = cleaned.get("happened_on"), cleaned.get("reported_on")
+        if happened is not None and reported is not None:
+            try:
+                check_day(reported, [(happened, services.REPORTED_BEFORE)])
+            except forms.ValidationError as error:
+                self.add_error("reported_on", error)
+        return cleaned
 
 
 class RotaPersonForm(forms.Form):

@@ -96,13 +96,15 @@ class Demand(Record):
 
 
 class DemandWording(models.Model):
-    """One agreed wording of a demand, in order."""
+    """One agreed wording of a demand, in order: the day it was agreed, and
+    when it was written down here (DESIGN §6)."""
 
     id = _id()
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="wordings")
     number = models.PositiveIntegerField()
     wording = EncryptedTextField(_("wording"), key="demand.data_key")
-    agreed_on = models.DateTimeField(default=timezone.now)
+    agreed_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(default=timezone.now)
     agreed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -121,6 +123,9 @@ class DemandWording(models.Model):
 
 
 class DemandStatusChange(models.Model):
+    """A status of a demand, from the day it happened (``changed_on``); the
+    history reads in that order, then in the order it was written down."""
+
     id = _id()
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(max_length=16, choices=Demand.Status.choices)
@@ -132,7 +137,7 @@ class DemandStatusChange(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        ordering = ["created_at"]
+        ordering = ["changed_on", "created_at"]
 
     def __str__(self) -> str:
         return f"{self.status} for {self.demand_id}"
@@ -162,17 +167,20 @@ class WordingProposal(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     proposed_in = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    # The days it was proposed and decided; ``…_at``: when that was written down.
+    proposed_on = models.DateField(default=timezone.localdate)
     proposed_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    decided_on = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     # Why the survivor's side decided as it did (required to decline).
     decision_reason = EncryptedTextField(_("why you decided so"), key="demand.data_key", blank=True)
 
     class Meta:
-        ordering = ["-proposed_at"]
+        ordering = ["-proposed_on", "-proposed_at"]
 
     def __str__(self) -> str:
         return f"proposal {self.pk}"

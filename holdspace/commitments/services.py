@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
@@ -43,13 +43,119 @@ from holdspace.commitments.models import (
 )
 from holdspace.processes import writes
 from holdspace.processes.models import Event, Group, Record
-from holdspace.processes.services import Refused, audit_record, create_record, record_event
+from holdspace.processes.services import (
+    Floor,
+    Refused,
+    audit_record,
+    create_record,
+    day_it_happened,
+    record_event,
+    since_the_start,
+)
 
 T = TypeVar("T", RotaPerson, RotaVenue)
 
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+# When it happened (DESIGN §6) ---------------------------------------------------
+# Every change is dated the day it happened, which may be long before it is
+# written down here; never in the future, never before the process started,
+# and never before what it changes (the demand, the step, the change before
+# it), so that each history reads in the order things happened.
+
+DEMAND_MADE = _("The demand was made on %(date)s. Choose that day or a later one.")
+AFTER_THE_LAST_STATUS = _(
+    "Its status last changed on %(date)s. Choose that day or a later one, so that its "
+    "history keeps the order in which things happened."
+)
+AFTER_THE_LAST_WORDING = _(
+    "Its current wording was agreed on %(date)s. Choose that day or a later one."
+)
+PROPOSED_ON = _("It was proposed on %(date)s. Choose that day or a later one.")
+STEP_AGREED = _("The step was agreed on %(date)s. Choose that day or a later one.")
+DUE_BEFORE_AGREED = _(
+    "The due date cannot come before the day the step was agreed (%(date)s). If it was "
+    "due earlier, change the day it was agreed."
+)
+AGREEMENT_STARTED = _(
+    "The agreement started on %(date)s. A breach is something that happened after that."
+)
+REPORTED_BEFORE = _("It cannot have been reported before it happened (%(date)s).")
+
+
+def _last_event(record: Record, code: str, *, but: str = "") -> datetime.date | None:
+    """The day of the latest ``code`` event about ``record`` (without the value
+    ``but``: what the calendar decided, such as overdue, is no one's change)."""
+    events = Event.objects.filter(about=record, code=code)
+    if but:
+        events = events.exclude(value=but)
+    day: datetime.date | None = events.aggregate(day=Max("occurred_on"))["day"]
+    return day
+
+
+def demand_floors(demand: Demand) -> list[Floor]:
+    """What a change of ``demand``'s status cannot come before."""
+    last = demand.status_changes.aggregate(day=Max("changed_on"))["day"]
+    return [
+        since_the_start(demand.process),
+        (demand.occurred_on, DEMAND_MADE),
+        (last, AFTER_THE_LAST_STATUS),
+    ]
+
+
+def wording_floors(demand: Demand) -> list[Floor]:
+    """What a new wording of ``demand`` cannot be agreed before."""
+    last = demand.wordings.aggregate(day=Max("agreed_on"))["day"]
+    return [
+        since_the_start(demand.process),
+        (demand.occurred_on, DEMAND_MADE),
+        (last, AFTER_THE_LAST_WORDING),
+    ]
+
+
+def since_the_demand(demand: Demand) -> list[Floor]:
+    """What a proposal about ``demand``, or a step towards it, cannot come before."""
+    return [since_the_start(demand.process), (demand.occurred_on, DEMAND_MADE)]
+
+
+def decision_floors(proposal: WordingProposal, *, approve: bool = True) -> list[Floor]:
+    """What a decision on ``proposal`` cannot come before: the proposal, and
+    what an approval changes (the wording, or the status)."""
+    floors = [(proposal.proposed_on, PROPOSED_ON)]
+    if not approve:
+        return [since_the_start(proposal.demand.process), *floors]
+    if proposal.kind == WordingProposal.Kind.REWORD:
+        return [*wording_floors(proposal.demand), *floors]
+    return [*demand_floors(proposal.demand), *floors]
+
+
+def step_floors(step: Step) -> list[Floor]:
+    """What a change of ``step``'s status cannot come before."""
+    return [
+        since_the_start(step.process),
+        (step.occurred_on, STEP_AGREED),
+        (_last_event(step, Code.STEP_STATUS, but=Step.OVERDUE), AFTER_THE_LAST_STATUS),
+    ]
+
+
+def agreement_floors(agreement: Agreement) -> list[Floor]:
+    """What a change of ``agreement``'s status (or its renewal) cannot come before."""
+    last = _last_event(agreement, Code.AGREEMENT_STATUS, but=Agreement.Status.EXPIRED)
+    return [since_the_start(agreement.process), (last, AFTER_THE_LAST_STATUS)]
+
+
+def breach_floors(agreement: Agreement) -> list[Floor]:
+    return [since_the_start(agreement.process), (agreement.starts_on, AGREEMENT_STARTED)]
+
+
+def check_due(due_on: datetime.date, agreed_on: datetime.date) -> None:
+    """A step is due on or after the day it was agreed — also in the past:
+    a step agreed at a past meeting keeps its real due date, and is overdue."""
+    if due_on < agreed_on:
+        raise Refused(DUE_BEFORE_AGREED % {"date": formats.date_format(agreed_on, "j F Y")})
 
 
 # The survivor's side ----------------------------------------------------------
@@ -110,7 +216,7 @@ def hand_out_copy(
         )
         copy.recipient = recipient
         copy.save()
-        record_event(letter, Code.LETTER_COPY, by=by, value=str(number))
+        record_event(letter, Code.LETTER_COPY, by=by, value=str(number), occurred_on=handed_on)
         audit_record("letter.copy_registered", by=by, target=copy, record=letter)
     return copy
 
@@ -137,38 +243,67 @@ def create_demand(
             texts={"wording": wording, "reason": reason},
             occurred_on=occurred_on,
         )
-        _add_wording(demand, wording, agreed_by=author, proposed_by=author)
+        # Its first wording and status date from the day it was made.
+        _add_wording(demand, wording, agreed_by=author, proposed_by=author, agreed_on=occurred_on)
         DemandStatusChange.objects.create(
-            demand=demand, status=Demand.Status.OPEN, changed_by=author, note=""
+            demand=demand,
+            status=Demand.Status.OPEN,
+            changed_on=occurred_on,
+            changed_by=author,
+            note="",
         )
         audit_record("demand.created", by=author, target=demand, record=demand)
     return demand
 
 
 def _add_wording(
-    demand: Demand, wording: str, *, agreed_by: User, proposed_by: User | None
+    demand: Demand,
+    wording: str,
+    *,
+    agreed_by: User,
+    proposed_by: User | None,
+    agreed_on: datetime.date,
 ) -> None:
     number = (demand.wordings.aggregate(top=Max("number"))["top"] or 0) + 1
     entry = DemandWording(
-        demand=demand, number=number, agreed_by=agreed_by, proposed_by=proposed_by
+        demand=demand,
+        number=number,
+        agreed_by=agreed_by,
+        proposed_by=proposed_by,
+        agreed_on=agreed_on,
     )
     entry.wording = wording
     entry.save()
 
 
-def reword(demand: Demand, *, by: User, wording: str, expected_version: int) -> None:
-    """The survivor's side changes its own demand's wording directly."""
+def reword(
+    demand: Demand,
+    *,
+    by: User,
+    wording: str,
+    expected_version: int,
+    happened_on: datetime.date | None = None,
+) -> None:
+    """The survivor's side changes its own demand's wording directly, agreed
+    on the day ``happened_on`` (default today)."""
     _require_survivor_side(by, demand.process_id)
     with transaction.atomic():
         locked = Demand.objects.select_for_update().get(pk=demand.pk)
         if locked.version != expected_version:
             raise Refused(_("This was changed meanwhile. Please look at it again."))
-        _apply_wording(locked, wording, agreed_by=by, proposed_by=by)
+        locked.process = demand.process
+        day = day_it_happened(happened_on, *wording_floors(locked))
+        _apply_wording(locked, wording, agreed_by=by, proposed_by=by, agreed_on=day)
         audit_record("demand.reworded", by=by, target=locked, record=locked)
 
 
 def _apply_wording(
-    demand: Demand, wording: str, *, agreed_by: User, proposed_by: User | None
+    demand: Demand,
+    wording: str,
+    *,
+    agreed_by: User,
+    proposed_by: User | None,
+    agreed_on: datetime.date,
 ) -> None:
     if wording.strip() == demand.wording.strip():
         raise Refused(_("This is the wording the demand already has."))
@@ -176,8 +311,8 @@ def _apply_wording(
     demand.version += 1
     demand.updated_at = timezone.now()
     demand.save(update_fields=["wording", "version", "updated_at"])
-    _add_wording(demand, wording, agreed_by=agreed_by, proposed_by=proposed_by)
-    record_event(demand, Code.DEMAND_WORDING, by=agreed_by)
+    _add_wording(demand, wording, agreed_by=agreed_by, proposed_by=proposed_by, agreed_on=agreed_on)
+    record_event(demand, Code.DEMAND_WORDING, by=agreed_by, occurred_on=agreed_on)
 
 
 # Where a demand's status may go. His response to it (in progress, refused,
@@ -217,12 +352,21 @@ def status_choices(demand: Demand, user: User) -> list[str]:
 
 
 def propose(
-    demand: Demand, *, by: User, group: Group, kind: str, wording: str, reason: str
+    demand: Demand,
+    *,
+    by: User,
+    group: Group,
+    kind: str,
+    wording: str,
+    reason: str,
+    proposed_on: datetime.date | None = None,
 ) -> WordingProposal:
-    """A proposal to reword a demand, or to end it (met, withdrawn): it changes
-    nothing until the survivor's side approves it."""
+    """A proposal to reword a demand, or to end it (met, withdrawn), made on
+    ``proposed_on`` (default today): it changes nothing until the survivor's
+    side approves it."""
     if kind == WordingProposal.Kind.REWORD and not wording.strip():
         raise Refused(_("Please write the wording you propose."))
+    day = day_it_happened(proposed_on, *since_the_demand(demand))
     with transaction.atomic():
         writes.lock(demand)
         if demand.status in ENDINGS:
@@ -230,19 +374,29 @@ def propose(
                 _("This demand is “%(status)s”. Only the survivor's side can take it up again.")
                 % {"status": demand.get_status_display()}
             )
-        proposal = WordingProposal(demand=demand, kind=kind, proposed_by=by, proposed_in=group)
+        proposal = WordingProposal(
+            demand=demand, kind=kind, proposed_by=by, proposed_in=group, proposed_on=day
+        )
         proposal.wording = wording if kind == WordingProposal.Kind.REWORD else ""
         proposal.reason = reason
         proposal.save()
-        record_event(demand, Code.DEMAND_PROPOSAL, by=by, value=kind)
+        record_event(demand, Code.DEMAND_PROPOSAL, by=by, value=kind, occurred_on=day)
         audit_record("demand.change_proposed", by=by, target=proposal, record=demand)
     return proposal
 
 
-def decide(proposal: WordingProposal, *, by: User, approve: bool, reason: str = "") -> None:
-    """The survivor's side approves or declines a proposal; a decline says why,
-    for the group that proposed it. An approved end is a status change like
-    any other: refused if the demand ended meanwhile."""
+def decide(
+    proposal: WordingProposal,
+    *,
+    by: User,
+    approve: bool,
+    reason: str = "",
+    decided_on: datetime.date | None = None,
+) -> None:
+    """The survivor's side approves or declines a proposal, on the day
+    ``decided_on`` (default today); a decline says why, for the group that
+    proposed it. An approved end is a status change like any other: refused
+    if the demand ended meanwhile, or changed after that day."""
     demand = proposal.demand
     _require_survivor_side(by, demand.process_id)
     if not approve and not reason.strip():
@@ -258,15 +412,27 @@ def decide(proposal: WordingProposal, *, by: User, approve: bool, reason: str = 
         proposal.status = (
             WordingProposal.Status.APPROVED if approve else WordingProposal.Status.DECLINED
         )
-        proposal.decided_by, proposal.decided_at = by, timezone.now()
-        proposal.decision_reason = reason
-        proposal.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
         if approve and proposal.kind == WordingProposal.Kind.REWORD:
             writes.lock(demand)
-            _apply_wording(demand, proposal.wording, agreed_by=by, proposed_by=proposal.proposed_by)
+            day = day_it_happened(decided_on, *decision_floors(proposal))
+            _apply_wording(
+                demand,
+                proposal.wording,
+                agreed_by=by,
+                proposed_by=proposal.proposed_by,
+                agreed_on=day,
+            )
         elif approve:
             writes.transition(demand, ENDS_WITH[proposal.kind], allowed=SURVIVOR_SIDE)
-            _record_status(demand, by=by, note=reason or proposal.reason)
+            day = day_it_happened(decided_on, *decision_floors(proposal))
+            _record_status(demand, by=by, note=reason or proposal.reason, day=day)
+        else:
+            day = day_it_happened(decided_on, *decision_floors(proposal, approve=False))
+        proposal.decided_by, proposal.decided_at, proposal.decided_on = by, timezone.now(), day
+        proposal.decision_reason = reason
+        proposal.save(
+            update_fields=["status", "decided_by", "decided_at", "decided_on", "decision_reason"]
+        )
         audit_record(
             "demand.change_approved" if approve else "demand.change_declined",
             by=by,
@@ -276,11 +442,19 @@ def decide(proposal: WordingProposal, *, by: User, approve: bool, reason: str = 
 
 
 def change_status(
-    demand: Demand, *, by: User, status: str, note: str, seen: str | None = None
+    demand: Demand,
+    *,
+    by: User,
+    status: str,
+    note: str,
+    seen: str | None = None,
+    happened_on: datetime.date | None = None,
 ) -> None:
     """His response to the demand (open, in progress, refused), recorded by
     any group acting on it; met and withdrawn by the survivor's side only.
-    ``seen``: the status the person saw when choosing."""
+    ``seen``: the status the person saw when choosing; ``happened_on``: the
+    day it changed (default today), checked against the history as it is
+    once the row is locked."""
     survivor = speaks_for_survivor(by, demand.process_id)
     if status in ENDINGS and not survivor:
         raise Refused(ENDING_IS_PROPOSED)
@@ -288,30 +462,40 @@ def change_status(
         writes.transition(
             demand, status, allowed=SURVIVOR_SIDE if survivor else HIS_RESPONSE, seen=seen
         )
-        _record_status(demand, by=by, note=note)
+        day = day_it_happened(happened_on, *demand_floors(demand))
+        _record_status(demand, by=by, note=note, day=day)
         audit_record("demand.status_changed", by=by, target=demand, record=demand)
 
 
-def _record_status(demand: Demand, *, by: User, note: str) -> None:
-    """Save the status ``writes.transition`` set, with its history entry."""
+def _record_status(demand: Demand, *, by: User, note: str, day: datetime.date) -> None:
+    """Save the status ``writes.transition`` set, with its history entry,
+    dated the day it happened."""
     demand.updated_at = timezone.now()
     demand.save(update_fields=["status", "updated_at"])
-    change = DemandStatusChange(demand=demand, status=demand.status, changed_by=by)
+    change = DemandStatusChange(demand=demand, status=demand.status, changed_on=day, changed_by=by)
     change.note = note
     change.save()
-    record_event(demand, Code.DEMAND_STATUS, by=by, value=demand.status)
+    record_event(demand, Code.DEMAND_STATUS, by=by, value=demand.status, occurred_on=day)
 
 
 # Steps and evidence ----------------------------------------------------------
 
 
 def add_step(
-    demand: Demand, *, author: User, group: Group, description: str, due_on: datetime.date
+    demand: Demand,
+    *,
+    author: User,
+    group: Group,
+    description: str,
+    due_on: datetime.date,
+    agreed_on: datetime.date | None = None,
 ) -> Step:
-    """A step the person who caused harm agreed to take. Its readers are the
-    demand's readers."""
-    if due_on < _today():
-        raise Refused(_("The due date has passed. Agree on a date from today on."))
+    """A step the person who caused harm agreed to take, on ``agreed_on``
+    (default today), by ``due_on`` — which may have passed: a step agreed at
+    a past meeting keeps its real due date, and is then simply overdue. Its
+    readers are the demand's readers."""
+    day = day_it_happened(agreed_on, *since_the_demand(demand))
+    check_due(due_on, day)
     with transaction.atomic():
         step = create_record(
             Step,
@@ -321,6 +505,7 @@ def add_step(
             texts={"description": description},
             towards=demand,
             due_on=due_on,
+            occurred_on=day,
         )
         audit_record("step.created", by=author, target=step, record=step)
     return step
@@ -332,13 +517,22 @@ STEP_CHANGES: writes.Transitions = {
 }
 
 
-def set_step_status(step: Step, *, by: User, status: str, seen: str | None = None) -> None:
+def set_step_status(
+    step: Step,
+    *,
+    by: User,
+    status: str,
+    seen: str | None = None,
+    happened_on: datetime.date | None = None,
+) -> None:
+    """Done, dropped or open again, on the day it happened (default today)."""
     with transaction.atomic():
         writes.transition(step, status, allowed=STEP_CHANGES, seen=seen)
-        step.closed_on = None if status == Step.Status.OPEN else _today()
+        day = day_it_happened(happened_on, *step_floors(step))
+        step.closed_on = None if status == Step.Status.OPEN else day
         step.updated_at = timezone.now()
         step.save(update_fields=["status", "closed_on", "updated_at"])
-        record_event(step, Code.STEP_STATUS, by=by, value=status)
+        record_event(step, Code.STEP_STATUS, by=by, value=status, occurred_on=day)
         audit_record("step.status_changed", by=by, target=step, record=step)
 
 
@@ -407,7 +601,10 @@ def create_agreement(
     review_on: datetime.date | None,
     status: str,
     renews: Agreement | None = None,
+    occurred_on: datetime.date | None = None,
 ) -> Agreement:
+    """A new agreement, on the chronology from ``occurred_on`` (default: its
+    start, or today if it starts later); agreed at once, that is when."""
     problems = check_dates(agreement_kind, starts_on, ends_on, review_on)
     if problems:
         raise Refused(" ".join(problems.values()))
@@ -424,10 +621,16 @@ def create_agreement(
             review_on=review_on,
             status=status,
             renews=renews,
-            occurred_on=min(starts_on, _today()),
+            occurred_on=occurred_on or min(starts_on, _today()),
         )
         if status == Agreement.Status.AGREED:
-            record_event(agreement, Code.AGREEMENT_STATUS, by=author, value=status)
+            record_event(
+                agreement,
+                Code.AGREEMENT_STATUS,
+                by=author,
+                value=status,
+                occurred_on=agreement.occurred_on,
+            )
         audit_record("agreement.created", by=author, target=agreement, record=agreement)
     return agreement
 
@@ -442,15 +645,22 @@ BY_HAND = frozenset({Agreement.Status.AGREED, Agreement.Status.ENDED})
 
 
 def set_agreement_status(
-    agreement: Agreement, *, by: User, status: str, seen: str | None = None
+    agreement: Agreement,
+    *,
+    by: User,
+    status: str,
+    seen: str | None = None,
+    happened_on: datetime.date | None = None,
 ) -> None:
+    """Agreed or ended, on the day it happened (default today)."""
     if status not in BY_HAND:
         raise Refused(_("An agreement cannot go from this status to that one."))
     with transaction.atomic():
         writes.transition(agreement, status, allowed=AGREEMENT_CHANGES, seen=seen)
+        day = day_it_happened(happened_on, *agreement_floors(agreement))
         agreement.updated_at = timezone.now()
         agreement.save(update_fields=["status", "updated_at"])
-        record_event(agreement, Code.AGREEMENT_STATUS, by=by, value=status)
+        record_event(agreement, Code.AGREEMENT_STATUS, by=by, value=status, occurred_on=day)
         audit_record("agreement.status_changed", by=by, target=agreement, record=agreement)
 
 
@@ -463,16 +673,19 @@ def renew(
     starts_on: datetime.date,
     ends_on: datetime.date | None,
     review_on: datetime.date | None,
+    happened_on: datetime.date | None = None,
 ) -> Agreement:
-    """New terms, linked to the old ones, which are marked renewed — once:
-    the old agreement's row is locked first, so a second renewal started at
-    the same moment is refused rather than failing on the database."""
+    """New terms, agreed on ``happened_on`` (default today), linked to the old
+    ones, which are marked renewed — once: the old agreement's row is locked
+    first, so a second renewal started at the same moment is refused rather
+    than failing on the database."""
     if agreement.status == Agreement.Status.RENEWED:
         raise Refused(_("This agreement was already renewed."))
     if agreement.status in (Agreement.Status.PROPOSED, Agreement.Status.ENDED):
         raise Refused(_("Only an agreed agreement can be renewed."))
     with transaction.atomic():
         writes.transition(agreement, Agreement.Status.RENEWED, allowed=AGREEMENT_CHANGES)
+        day = day_it_happened(happened_on, *agreement_floors(agreement))
         agreement.save(update_fields=["status"])
         renewal = create_agreement(
             author=by,
@@ -485,8 +698,15 @@ def renew(
             review_on=review_on,
             status=Agreement.Status.AGREED,
             renews=agreement,
+            occurred_on=day,
         )
-        record_event(agreement, Code.AGREEMENT_STATUS, by=by, value=Agreement.Status.RENEWED)
+        record_event(
+            agreement,
+            Code.AGREEMENT_STATUS,
+            by=by,
+            value=Agreement.Status.RENEWED,
+            occurred_on=day,
+        )
     return renewal
 
 
@@ -499,16 +719,27 @@ def record_breach(
     what: str,
     severity: str,
     response: str,
+    reported_on: datetime.date | None = None,
 ) -> Breach:
+    """A breach on the day it happened, reported to the group on
+    ``reported_on`` (default today); on the chronology on the day it happened."""
     if happened_on > _today():
         raise Refused(_("A breach is something that has happened."))
+    day_it_happened(happened_on, *breach_floors(agreement))
+    reported = day_it_happened(reported_on, (happened_on, REPORTED_BEFORE))
     with transaction.atomic():
         breach = Breach(
-            agreement=agreement, happened_on=happened_on, severity=severity, recorded_by=by
+            agreement=agreement,
+            happened_on=happened_on,
+            reported_on=reported,
+            severity=severity,
+            recorded_by=by,
         )
         breach.reported_by, breach.what, breach.response = reported_by, what, response
         breach.save()
-        record_event(agreement, Code.AGREEMENT_BREACHED, by=by, value=severity)
+        record_event(
+            agreement, Code.AGREEMENT_BREACHED, by=by, value=severity, occurred_on=happened_on
+        )
         audit_record("agreement.breach_recorded", by=by, target=breach, record=agreement)
     return breach
 
@@ -530,7 +761,7 @@ def add_venue(agreement: Agreement, *, by: User, name: str) -> RotaVenue:
 
 def _add_to_rota(item: T, action: str, *, by: User, agreement: Agreement) -> T:
     with transaction.atomic():
-        item.save()
+        item.save()  # a new row
         audit_record(action, by=by, target=item, record=agreement)
     return item
 

@@ -273,14 +273,13 @@ def test_a_step_is_his_task_with_a_due_date_and_shows_when_overdue(world: World)
     assert step.status == Step.Status.DONE and step.closed_on == timezone.localdate()
 
 
-def test_a_step_due_in_the_past_is_refused(world: World) -> None:
+def test_a_step_agreed_today_cannot_be_due_yesterday(world: World) -> None:
     demand = _demand(world)
     client = client_for(world, "contact-member")
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     data = {"group": world.groups["contact"].pk, "description": "Too late.", "due_on": yesterday}
-    assert_refused(
-        client, f"/d/{demand.pk}/steps/new/", data, "The due date has passed", "Too late."
-    )
+    message = "The due date cannot come before the day the step was agreed"
+    assert_refused(client, f"/d/{demand.pk}/steps/new/", data, message, "Too late.")
 
 
 def test_evidence_is_reported_then_checked_or_disputed(world: World) -> None:

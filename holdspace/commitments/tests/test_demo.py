@@ -1,5 +1,6 @@
 """The demo process shows the letter, demands with history, steps (some
-overdue), a no-contact agreement with a breach, and a rota with one conflict."""
+overdue), a no-contact agreement with a breach, and a rota with one conflict,
+each dated the day it happened through the services, written down today."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 
-from holdspace.commitments.models import Agreement, Demand, Step
+from holdspace.commitments.models import Agreement, Demand, DemandStatusChange, Step
 from holdspace.demo import builder
-from holdspace.processes.models import Process
+from holdspace.processes.models import Event, Process, Record
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,14 @@ def test_the_demo_shows_every_kind_of_commitment(tmp_path: Path) -> None:
     page = contact.get(f"/d/{reworded.pk}/").content.decode()
     assert "Every wording agreed" in page and page.count("Agreed on") >= 2
     assert "Waiting for the survivor" in page
+    # Dated through the services, not by hand: all of it written down today,
+    # each change on the day it happened (DESIGN §6).
+    today = timezone.localdate()
+    written = {timezone.localdate(at) for at in Record.objects.values_list("created_at", flat=True)}
+    assert written == {today}
+    assert Event.objects.get(code="process.created").occurred_on == process.started_on
+    assert not DemandStatusChange.objects.filter(changed_on=today).exists()
+    assert "written down here on" in page
 
     no_contact = Agreement.objects.get(agreement_kind=Agreement.Kind.NO_CONTACT)
     page = contact.get(f"/a/{no_contact.pk}/").content.decode()

@@ -54,6 +54,12 @@ def agreement_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 @core.member_required
 def agreement_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement)
+    return _agreement_page(request, agreement, AgreementStatusForm(auto_id="agreement-%s"))
+
+
+def _agreement_page(
+    request: HttpRequest, agreement: Agreement, status_form: AgreementStatusForm
+) -> HttpResponse:
     user = core.request_user(request)
     renewal = access.agreement_renewal(user, agreement)
     renews = access.readable_or_none(user, agreement.renews)
@@ -73,6 +79,8 @@ def agreement_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             breaches=list(agreement.breaches.all()),
             has_rota=agreement.agreement_kind == Agreement.Kind.SPACE_SHARING
             or agreement.venues.exists(),
+            status_form=status_form,
+            history=access.history_of(user, agreement),
         ),
     )
 
@@ -110,8 +118,12 @@ def agreement_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.member_required
 def agreement_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
-    form = AgreementStatusForm(request.POST)
+    form = AgreementStatusForm(
+        request.POST, auto_id="agreement-%s", floors=services.agreement_floors(agreement)
+    )
     if not form.is_valid():
+        if "happened_on" in form.errors:
+            return _agreement_page(request, agreement, form)  # with the day that was typed
         messages.error(request, _("Please choose agreed or ended."))
         return redirect(agreement)
     try:
@@ -120,6 +132,7 @@ def agreement_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
             by=core.request_user(request),
             status=form.cleaned_data["status"],
             seen=form.cleaned_data["seen"] or None,
+            happened_on=form.cleaned_data["happened_on"],
         )
     except Refused as refusal:
         messages.error(request, refusal.message)
@@ -138,7 +151,12 @@ def agreement_renew(request: HttpRequest, record_id: UUID) -> HttpResponse:
         else timezone.localdate()
     )
     initial = {**_dates(agreement), "starts_on": starts, "ends_on": None, "review_on": None}
-    form = RenewForm(posted(request), initial=initial, kind=agreement.agreement_kind)
+    form = RenewForm(
+        posted(request),
+        initial=initial,
+        kind=agreement.agreement_kind,
+        floors=services.agreement_floors(agreement),
+    )
 
     def save(data: dict[str, Any]) -> Agreement:
         return services.renew(agreement, by=core.request_user(request), **data)
@@ -157,7 +175,7 @@ def agreement_renew(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.member_required
 def breach_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
-    form = BreachForm(posted(request))
+    form = BreachForm(posted(request), floors=services.breach_floors(agreement))
 
     def save(data: dict[str, Any]) -> Agreement:
         services.record_breach(agreement, by=core.request_user(request), **data)

@@ -78,6 +78,8 @@ def demand_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     core.open_keys(steps)
     today = timezone.localdate()
     proposals = list(demand.proposals.select_related("proposed_by", "decided_by", "proposed_in"))
+    for proposal in proposals:
+        proposal.demand = demand  # loaded already, with its process
     return render(
         request,
         "commitments/demand_detail.html",
@@ -125,7 +127,9 @@ def demand_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 def demand_reword(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, survivor=True)
     form = RewordForm(
-        posted(request), initial={"wording": demand.wording, "version": demand.version}
+        posted(request),
+        initial={"wording": demand.wording, "version": demand.version},
+        floors=services.wording_floors(demand),
     )
 
     def save(data: dict[str, Any]) -> Demand:
@@ -134,6 +138,7 @@ def demand_reword(request: HttpRequest, record_id: UUID) -> HttpResponse:
             by=core.request_user(request),
             wording=data["wording"],
             expected_version=data["version"],
+            happened_on=data["happened_on"],
         )
         return demand
 
@@ -153,11 +158,23 @@ def demand_reword(request: HttpRequest, record_id: UUID) -> HttpResponse:
 def demand_propose(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, act=True)
     user = core.request_user(request)
-    form = ProposalForm(posted(request), initial={"kind": "reword", "wording": demand.wording})
+    form = ProposalForm(
+        posted(request),
+        initial={"kind": "reword", "wording": demand.wording},
+        floors=services.since_the_demand(demand),
+    )
 
     def save(data: dict[str, Any]) -> Demand:
         group = core.acting_groups(user, demand)[0]  # acting means being in one
-        services.propose(demand, by=user, group=group, **data)
+        services.propose(
+            demand,
+            by=user,
+            group=group,
+            kind=data["kind"],
+            wording=data["wording"],
+            reason=data["reason"],
+            proposed_on=data["happened_on"],
+        )
         return demand
 
     return form_page(
@@ -172,7 +189,12 @@ def demand_propose(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 def decision_form(proposal: WordingProposal, data: Any = None) -> DecisionForm:
     # Ids name the proposal: the demand's page shows one form per proposal.
-    return DecisionForm(data, auto_id=f"decide-{proposal.pk}-%s")
+    return DecisionForm(
+        data,
+        auto_id=f"decide-{proposal.pk}-%s",
+        floors=services.decision_floors(proposal, approve=False),
+        approval_floors=services.decision_floors(proposal),
+    )
 
 
 @require_POST
@@ -192,6 +214,7 @@ def demand_decide(request: HttpRequest, record_id: UUID, proposal_id: UUID) -> H
                 by=core.request_user(request),
                 approve=approve,
                 reason=form.cleaned_data["reason"],
+                decided_on=form.cleaned_data["happened_on"],
             )
         except Refused as refusal:
             form.add_error(None, refusal.message)
@@ -218,11 +241,21 @@ def demand_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, act=True)
     user = core.request_user(request)
     allowed = services.status_choices(demand, user)
-    form = DemandStatusForm(posted(request), initial={"seen": demand.status}, allowed=allowed)
+    form = DemandStatusForm(
+        posted(request),
+        initial={"seen": demand.status},
+        allowed=allowed,
+        floors=services.demand_floors(demand),
+    )
 
     def save(data: dict[str, Any]) -> Demand:
         services.change_status(
-            demand, by=user, status=data["status"], note=data["note"], seen=data["seen"] or None
+            demand,
+            by=user,
+            status=data["status"],
+            note=data["note"],
+            seen=data["seen"] or None,
+            happened_on=data["happened_on"],
         )
         return demand
 
@@ -250,6 +283,7 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
         posted(request),
         initial={"description": template.text if template else ""},
         groups=core.acting_groups(user, demand),
+        floors=services.since_the_demand(demand),
     )
 
     def save(data: dict[str, Any]) -> Step:
@@ -270,6 +304,10 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.member_required
 def step_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     step = access.get_for_user(request, record_id, Step)
+    return _step_page(request, step, StepStatusForm(auto_id="step-%s"))
+
+
+def _step_page(request: HttpRequest, step: Step, status_form: StepStatusForm) -> HttpResponse:
     user = core.request_user(request)
     towards = access.readable_or_none(user, step.towards)
     core.open_keys([step], towards.data_key_id if towards else None)
@@ -283,7 +321,8 @@ def step_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             towards=towards,
             overdue=step.is_overdue(),
             evidence=list(step.evidence.select_related("added_by")),
-            statuses=StepStatusForm.base_fields["status"].choices,  # type: ignore[attr-defined]
+            status_form=status_form,
+            history=access.history_of(user, step),
         ),
     )
 
@@ -295,7 +334,7 @@ def step_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     initial = {"description": step.description, "due_on": step.due_on, "version": step.version}
 
     def make_form(data: Any, *, initial: dict[str, Any]) -> EditStepForm:
-        return EditStepForm(data, initial=initial, current_due=step.due_on)
+        return EditStepForm(data, initial=initial, agreed_on=step.occurred_on)
 
     return versioned_edit(
         request,
@@ -312,8 +351,10 @@ def step_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.member_required
 def step_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
     step = access.get_for_user(request, record_id, Step, act=True)
-    form = StepStatusForm(request.POST)
+    form = StepStatusForm(request.POST, auto_id="step-%s", floors=services.step_floors(step))
     if not form.is_valid():
+        if "happened_on" in form.errors:
+            return _step_page(request, step, form)  # with the day that was typed
         messages.error(request, _("Please choose done, dropped or open."))
         return redirect(step)
     try:
@@ -322,6 +363,7 @@ def step_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
             by=core.request_user(request),
             status=form.cleaned_data["status"],
             seen=form.cleaned_data["seen"] or None,
+            happened_on=form.cleaned_data["happened_on"],
         )
     except Refused as refusal:
         messages.error(request, refusal.message)
