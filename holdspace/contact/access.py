@@ -32,12 +32,14 @@ def contacts_of(user: User, process: Process) -> QuerySet[Contact]:
 
 def meetings_of(user: User, process: Process) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk__in=_visible(user, process)).order_by(
-        "-occurred_on", "-starts_at"
+        "-occurred_on", "-starts_at", "-created_at"
     )
 
 
 def reports_of(user: User, process: Process) -> QuerySet[Report]:
-    return Report.objects.filter(pk__in=_visible(user, process)).order_by("-occurred_on")
+    return Report.objects.filter(pk__in=_visible(user, process)).order_by(
+        "-occurred_on", "-created_at"
+    )
 
 
 def unanswered_attempts(user: User, process: Process) -> QuerySet[Contact]:

@@ -152,33 +152,32 @@ def build(process: Process, groups: Mapping[str, Group], users: Mapping[str, Use
     contact = groups["contact"]
     coordinator, member = users["demo-contact-coordinator"], users["demo-contact-member"]
     for day, direction, counterpart, channel, answered, summary in CONTACTS:
-        with b.dated(_day(day)):
-            services.log_contact(
-                author=member if day % 2 else coordinator,
-                group=contact,
-                occurred_on=b.day(_day(day)),
-                channel=channel,
-                direction=direction,
-                counterpart=counterpart,
-                counterpart_note="his partner" if counterpart == "surroundings" else "",
-                summary=summary,
-                answered_on=None if answered is None else b.day(_day(answered)),
-            )
+        services.log_contact(
+            author=member if day % 2 else coordinator,
+            group=contact,
+            occurred_on=b.day(_day(day)),
+            channel=channel,
+            direction=direction,
+            counterpart=counterpart,
+            counterpart_note="his partner" if counterpart == "surroundings" else "",
+            summary=summary,
+            answered_on=None if answered is None else b.day(_day(answered)),
+        )
     for day, internal, outcome, agenda, minutes, follow_ups in MEETINGS:
         _meeting(
             b, contact, [coordinator, member], day, internal, outcome, agenda, minutes, follow_ups
         )
     _upcoming(b, contact, [coordinator, member])
     for written, start, end, text in REPORTS:
-        with b.dated(_day(written)):
-            services.write_report(
-                author=coordinator,
-                group=contact,
-                period_from=b.day(_day(start)),
-                period_to=b.day(_day(end)),
-                text=text,
-                audience=[groups["supervision"]],
-            )
+        services.write_report(
+            author=coordinator,
+            group=contact,
+            period_from=b.day(_day(start)),
+            period_to=b.day(_day(end)),
+            text=text,
+            audience=[groups["supervision"]],
+            occurred_on=b.day(_day(written)),
+        )
 
 
 def _meeting(
@@ -192,21 +191,20 @@ def _meeting(
     minutes: str,
     follow_ups: str,
 ) -> None:
-    with b.dated(_day(day)):
-        services.plan_meeting(
-            author=people[0],
-            group=group,
-            occurred_on=b.day(_day(day)),
-            starts_at=datetime.time(18, 30),
-            internal=internal,
-            place="" if internal else "The library café, back room",
-            agenda=agenda,
-            preparation_asked="" if internal else "A few lines on what he did since we last met.",
-            attendees=people,
-            outcome=outcome,
-            minutes=minutes,
-            follow_ups=follow_ups,
-        )
+    services.plan_meeting(
+        author=people[0],
+        group=group,
+        occurred_on=b.day(_day(day)),
+        starts_at=datetime.time(18, 30),
+        internal=internal,
+        place="" if internal else "The library café, back room",
+        agenda=agenda,
+        preparation_asked="" if internal else "A few lines on what he did since we last met.",
+        attendees=people,
+        outcome=outcome,
+        minutes=minutes,
+        follow_ups=follow_ups,
+    )
 
 
 def _upcoming(b: Builder, group: Group, people: list[User]) -> None:

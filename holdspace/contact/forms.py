@@ -14,15 +14,21 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
+from holdspace.commitments import services as commitments
+from holdspace.commitments.forms import AGREED_HELP, check_due
+from holdspace.contact import services
 from holdspace.contact.models import Contact, Meeting
 from holdspace.processes.forms import (
     DATE_WIDGET,
     IN_THE_PAST,
     VersionedForm,
+    check_day,
+    happened_field,
     not_in_future,
     share_with_field,
 )
 from holdspace.processes.models import Group
+from holdspace.processes.services import Floor, Refused
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -139,16 +145,22 @@ class EditContactForm(VersionedForm):
 class AnsweredForm(forms.Form):
     answered_on = forms.DateField(label=_("He answered on"), widget=DATE_WIDGET)
 
-    def __init__(self, *args: Any, attempted: datetime.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        attempted: datetime.date,
+        floors: Sequence[Floor] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.attempted = attempted
+        self.attempted, self.floors = attempted, floors
         self.fields["answered_on"].initial = timezone.localdate()
 
     def clean_answered_on(self) -> datetime.date:
         day = not_in_future(self.cleaned_data["answered_on"])
         if day < self.attempted:
             raise forms.ValidationError(_("An answer cannot come before the attempt it answers."))
-        return day
+        return check_day(day, self.floors)
 
 
 # Meetings ------------------------------------------------------------------------
@@ -283,15 +295,37 @@ class OutcomeForm(forms.Form):
         widget=SHORT_TEXT,
         help_text=_("One per line. Each can become a step towards a demand."),
     )
+    happened_on = happened_field(
+        help_text=_(
+            "The day of the meeting if it was held or he did not come; if it was called "
+            "off, the day it was called off."
+        )
+    )
 
-    def __init__(self, *args: Any, internal: bool, **kwargs: Any) -> None:
+    field_order = ["outcome", "happened_on", "preparation", "minutes", "follow_ups"]
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if internal:
+        self.meeting = meeting
+        self.fields["happened_on"].initial = min(meeting.occurred_on, timezone.localdate())
+        if meeting.internal:
             self.fields["outcome"].choices = [  # type: ignore[attr-defined]
                 (Meeting.Outcome.HELD, _("held")),
                 (Meeting.Outcome.CANCELLED_BY_US, _("cancelled")),
             ]
             del self.fields["preparation"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        outcome = cleaned.get("outcome")
+        if outcome and "happened_on" in cleaned:
+            try:
+                cleaned["happened_on"] = services.outcome_day(
+                    self.meeting, outcome, cleaned["happened_on"]
+                )
+            except Refused as refusal:
+                self.add_error("happened_on", refusal.message)
+        return cleaned
 
 
 class AttendeesForm(forms.Form):
@@ -313,27 +347,37 @@ def _excerpt(text: str, words: int = 12) -> str:
 
 
 class FollowUpStepForm(forms.Form):
+    """A follow-up agreed at ``meeting`` becomes a step: agreed that day,
+    unless said otherwise; due on or after it, even if that has passed."""
+
     demand = forms.ChoiceField(label=_("Towards the demand"), choices=[])
     description = forms.CharField(label=_("What he will do"), max_length=5000, widget=SHORT_TEXT)
+    agreed_on = happened_field(_("Agreed on"), AGREED_HELP)
     due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
 
-    def __init__(self, *args: Any, demands: Sequence[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, demands: Sequence[Any], meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.demands = {str(demand.pk): demand for demand in demands}
         self.fields["demand"].choices = [  # type: ignore[attr-defined]
             (pk, _excerpt(demand.wording)) for pk, demand in self.demands.items()
         ]
+        self.fields["agreed_on"].initial = min(meeting.occurred_on, timezone.localdate())
 
     def clean_demand(self) -> Any:
         return self.demands[self.cleaned_data["demand"]]
 
-    def clean_due_on(self) -> datetime.date:
-        value: datetime.date = self.cleaned_data["due_on"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(
-                _("The due date has passed. Agree on a date from today on.")
-            )
-        return value
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        demand = cleaned.get("demand")
+        if demand is not None and "agreed_on" in cleaned:
+            try:
+                cleaned["agreed_on"] = check_day(
+                    cleaned["agreed_on"], commitments.since_the_demand(demand)
+                )
+            except forms.ValidationError as error:
+                self.add_error("agreed_on", error)
+        check_due(self, cleaned.get("agreed_on"))
+        return cleaned
 
 
 # Reports -------------------------------------------------------------------------
@@ -353,6 +397,9 @@ class PeriodMixin(forms.Form):
 class ReportForm(PeriodMixin):
     period_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
     period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+    occurred_on = happened_field(
+        _("Written on"), _("Today, or the day it was written if you add it later.")
+    )
     text = forms.CharField(
         label=_("Report"),
         max_length=200_000,
@@ -367,6 +414,10 @@ class ReportForm(PeriodMixin):
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+    def clean_occurred_on(self) -> datetime.date:
+        return check_day(self.cleaned_data["occurred_on"], [])
 
 
 class EditReportForm(VersionedForm, PeriodMixin):

@@ -87,6 +87,10 @@ class Meeting(Record):
         max_length=16, choices=Preparation.choices, default=Preparation.NOT_ASKED
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.SCHEDULED)
+    # The day of the outcome: the meeting's own day if it was held or he did
+    # not come, the day it was called off if cancelled; and when that was
+    # written down here.
+    outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
     minutes = EncryptedTextField(_("minutes"), key="data_key", blank=True)
     follow_ups = EncryptedTextField(_("agreed follow-ups"), key="data_key", blank=True)

@@ -13,14 +13,20 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
 from holdspace.contact.models import Contact, Meeting, Report
 from holdspace.processes import writes
 from holdspace.processes.models import Group
-from holdspace.processes.services import Refused, audit_record, create_record
+from holdspace.processes.services import (
+    Refused,
+    audit_record,
+    create_record,
+    day_it_happened,
+    since_the_start,
+)
 
 ANSWER_BEFORE_ATTEMPT = _("An answer cannot come before the attempt it answers.")
 ALREADY_ANSWERED = _("This attempt is already marked as answered.")
@@ -96,9 +102,12 @@ def _check_answer(attempted: datetime.date, answered: datetime.date, awaits: boo
 
 
 def mark_answered(contact: Contact, *, by: User, answered_on: datetime.date) -> None:
+    """He answered an attempt, on the day he did: after it, never in the
+    future, never before the process started."""
     with transaction.atomic():
         writes.still(contact, lambda c: c.answered_on is None, ALREADY_ANSWERED)
         _check_answer(contact.occurred_on, answered_on, contact.awaits_answer)
+        day_it_happened(answered_on, since_the_start(contact.process))
         contact.answered_on = answered_on
         contact.save(update_fields=["answered_on"])
         audit_record("contact.answered", by=by, record=contact)
@@ -114,6 +123,31 @@ RECORDED = (
 )
 # A planned meeting gets its outcome once.
 OUTCOMES: writes.Transitions = {Meeting.Outcome.SCHEDULED: set(RECORDED)}
+ON_ITS_DAY = (Meeting.Outcome.HELD, Meeting.Outcome.NO_SHOW)
+NOT_ON_ITS_DAY = _(
+    "A meeting is held, or missed, on its own day (%(date)s). If it took place on another "
+    "day, change its date first."
+)
+CALLED_OFF_LATER = _(
+    "A meeting is called off before its day (%(date)s), or on it. If he simply did not "
+    "come, choose that instead."
+)
+
+
+def outcome_day(meeting: Meeting, outcome: str, day: datetime.date | None) -> datetime.date:
+    """The day of ``outcome``: a meeting is held or missed on its own day; it
+    is called off on ``day`` (default: today, or its own day if that has
+    passed) — never after its day, in the future or before the process started.
+    Raises Refused."""
+    planned = meeting.occurred_on
+    if outcome in ON_ITS_DAY:
+        if day is not None and day != planned:
+            raise Refused(NOT_ON_ITS_DAY % {"date": formats.date_format(planned, "j F Y")})
+        return planned
+    day = day_it_happened(day or min(planned, _today()), since_the_start(meeting.process))
+    if day > planned:
+        raise Refused(CALLED_OFF_LATER % {"date": formats.date_format(planned, "j F Y")})
+    return day
 
 
 def _check_outcome(day: datetime.date, outcome: str, internal: bool) -> None:
@@ -158,6 +192,7 @@ def plan_meeting(
             starts_at=starts_at,
             internal=internal,
             outcome=outcome,
+            outcome_on=None if outcome == Meeting.Outcome.SCHEDULED else min(occurred_on, _today()),
             outcome_recorded_at=None if outcome == Meeting.Outcome.SCHEDULED else timezone.now(),
             preparation=(
                 Meeting.Preparation.WAITING if preparation_asked else Meeting.Preparation.NOT_ASKED
@@ -176,8 +211,10 @@ def record_outcome(
     preparation: str,
     minutes: str,
     follow_ups: str,
+    happened_on: datetime.date | None = None,
 ) -> None:
-    """What happened: held, he did not come, or cancelled — recorded once."""
+    """What happened: held, he did not come, or cancelled — recorded once,
+    with its day (see :func:`outcome_day`)."""
     if outcome not in RECORDED:
         raise Refused(_("Please choose what happened."))
     _check_outcome(meeting.occurred_on, outcome, meeting.internal)
@@ -189,14 +226,16 @@ def record_outcome(
                 _("What happened at this meeting is already recorded: “%(outcome)s”.")
                 % {"outcome": meeting.get_outcome_display()}
             ) from None
+        day = outcome_day(meeting, outcome, happened_on)
         locked = meeting
         locked.preparation = preparation
         locked.minutes, locked.follow_ups = minutes, follow_ups
-        locked.outcome_recorded_at = timezone.now()
+        locked.outcome_on, locked.outcome_recorded_at = day, timezone.now()
         locked.version += 1
         locked.save(
             update_fields=[
                 "outcome",
+                "outcome_on",
                 "preparation",
                 "minutes",
                 "follow_ups",
@@ -224,10 +263,13 @@ def write_report(
     period_to: datetime.date,
     text: str,
     audience: Iterable[Group] = (),
+    occurred_on: datetime.date | None = None,
 ) -> Report:
+    """A report for a period, written (or sent) on ``occurred_on`` (default today)."""
     if period_to < period_from:
         raise Refused(_("The end of the period must come after its start."))
     _not_in_future(period_to)
+    _not_in_future(occurred_on or _today())
     with transaction.atomic():
         report = create_record(
             Report,
@@ -235,7 +277,7 @@ def write_report(
             group=group,
             audience=audience,
             texts={"text": text},
-            occurred_on=_today(),
+            occurred_on=occurred_on or _today(),
             period_from=period_from,
             period_to=period_to,
         )

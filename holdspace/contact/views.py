@@ -32,6 +32,7 @@ from holdspace.contact.models import Contact, Meeting, Report
 from holdspace.lib.http import posted
 from holdspace.processes import access as core
 from holdspace.processes.models import Process
+from holdspace.processes.services import since_the_start
 from holdspace.processes.views.pages import form_page, record_context
 from holdspace.processes.views.records import versioned_edit
 from holdspace.watch import attention
@@ -195,7 +196,11 @@ def contact_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.member_required
 def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
     contact = core.get_specific_for_user(request, record_id, Contact, act=True)
-    form = AnsweredForm(posted(request), attempted=contact.occurred_on)
+    form = AnsweredForm(
+        posted(request),
+        attempted=contact.occurred_on,
+        floors=[since_the_start(contact.process)],
+    )
 
     def save(data: dict[str, Any]) -> Contact:
         services.mark_answered(contact, by=core.request_user(request), **data)
@@ -250,14 +255,12 @@ def meeting_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             meeting,
             meeting=meeting,
             attendees=list(meeting.attendees.all()),
-            outcome_form=OutcomeForm(
-                initial={"preparation": meeting.preparation}, internal=meeting.internal
-            ),
+            outcome_form=OutcomeForm(initial={"preparation": meeting.preparation}, meeting=meeting),
             attendees_form=AttendeesForm(
                 initial={"attendees": list(meeting.attendees.all())},
                 people=access.people_of(meeting.author_group),
             ),
-            step_form=FollowUpStepForm(demands=demands) if demands else None,
+            step_form=FollowUpStepForm(demands=demands, meeting=meeting) if demands else None,
             past=meeting.occurred_on <= timezone.localdate(),
         ),
     )
@@ -289,7 +292,7 @@ def meeting_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 def meeting_outcome(request: HttpRequest, record_id: UUID) -> HttpResponse:
     meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
     form = OutcomeForm(
-        posted(request), initial={"preparation": meeting.preparation}, internal=meeting.internal
+        posted(request), initial={"preparation": meeting.preparation}, meeting=meeting
     )
 
     def save(data: dict[str, Any]) -> Meeting:
@@ -300,6 +303,7 @@ def meeting_outcome(request: HttpRequest, record_id: UUID) -> HttpResponse:
             preparation=data.get("preparation", meeting.preparation),
             minutes=data["minutes"],
             follow_ups=data["follow_ups"],
+            happened_on=data["happened_on"],
         )
         return meeting
 
@@ -337,7 +341,7 @@ def meeting_step(request: HttpRequest, record_id: UUID) -> HttpResponse:
     user = core.request_user(request)
     demands = access.demands_to_act_on(user, meeting.process)
     core.open_keys(demands)
-    form = FollowUpStepForm(posted(request), demands=demands)
+    form = FollowUpStepForm(posted(request), demands=demands, meeting=meeting)
 
     def save(data: dict[str, Any]) -> Any:
         demand = data["demand"]
@@ -348,6 +352,7 @@ def meeting_step(request: HttpRequest, record_id: UUID) -> HttpResponse:
             group=group,
             description=data["description"],
             due_on=data["due_on"],
+            agreed_on=data["agreed_on"],
         )
 
     return form_page(
@@ -386,6 +391,7 @@ def report_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
             period_to=data["period_to"],
             text=data["text"],
             audience=data["share_with"],
+            occurred_on=data["occurred_on"],
         )
 
     return form_page(
