@@ -381,9 +381,7 @@ def _save_versioned(instance: Any, expected_version: int, changes: dict[str, Any
     The row is locked and saved through the model, so that encrypted fields
     are encrypted on the way.
     """
-    locked = type(instance).objects.select_for_update().get(pk=instance.pk)
-    if locked.version != expected_version:
-        raise Refused(_("This was changed meanwhile. Please look at it again."))
+    locked = writes.lock_version(type(instance).objects.get(pk=instance.pk), expected_version)
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.version = expected_version + 1

@@ -76,6 +76,18 @@ def lock(instance: M) -> M:
     return instance
 
 
+CHANGED_MEANWHILE = _("This was changed meanwhile. Please look at it again.")
+
+
+def lock_version(instance: M, expected_version: int) -> M:
+    """:func:`lock` ``instance``, whose form was opened at ``expected_version``
+    (S38). Raises Refused, changing nothing, when someone saved it since."""
+    lock(instance)
+    if getattr(instance, "version") != expected_version:  # noqa: B009  (any versioned model)
+        raise _refused(CHANGED_MEANWHILE)
+    return instance
+
+
 def label(instance: models.Model, field: str, value: Any) -> str:
     """How a value of ``field`` (a status) reads: its choice label."""
     model_field = instance._meta.get_field(field)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
+from holdspace.processes import writes
 from holdspace.processes.models import Process
 from holdspace.processes.services import Refused
 from holdspace.watch.models import Cadence, CalendarFeed, ReminderAddress
@@ -29,9 +30,8 @@ def set_cadence(
     if min(contact_days, no_answer_days, report_days) < 1:
         raise Refused(_("Please give a number of days from 1 to 3650."))
     with transaction.atomic():
-        cadence, _created = Cadence.objects.select_for_update().get_or_create(process=process)
-        if cadence.version != expected_version:
-            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        cadence, _created = Cadence.objects.get_or_create(process=process)
+        writes.lock_version(cadence, expected_version)
         cadence.contact_days, cadence.no_answer_days = contact_days, no_answer_days
         cadence.report_days, cadence.version = report_days, cadence.version + 1
         cadence.save(
