@@ -856,6 +856,7 @@ def edit_record(
             edited_by=by,
             content=json.dumps(_snapshot(locked, fields)),
         )
+        before = {field: getattr(locked, field) for field in changes if field in fields}
         for field, value in changes.items():
             if field not in fields:
                 raise ValueError(f"{field} cannot be edited")
@@ -863,6 +864,10 @@ def edit_record(
         locked.version = expected_version + 1
         locked.updated_at = timezone.now()
         locked.save(update_fields=[*changes, "version", "updated_at"])
+        # What dates from the record's own day (a demand's first status) moves with it.
+        follow = getattr(locked, "follow_edit", None)
+        if follow is not None:
+            follow(before)
         _audit(f"{record.kind}.edited", by=by, target=locked, group=record.author_group)
 
 
