@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.commitments import services
@@ -101,12 +101,27 @@ class DemandForm(forms.Form):
         return not_in_future(self.cleaned_data["occurred_on"])
 
 
+def not_after(day: datetime.date, history_begins: datetime.date | None) -> datetime.date:
+    """A record's own day stays before what happened to it since (a form error)."""
+    if history_begins is not None and day > history_begins:
+        raise forms.ValidationError(
+            services.HISTORY_BEGINS % {"date": formats.date_format(history_begins, "j F Y")}
+        )
+    return day
+
+
 class EditDemandForm(VersionedForm):
     occurred_on = forms.DateField(label=_("Made on"), widget=DATE_WIDGET)
     reason = forms.CharField(label=_("Why"), max_length=20_000, required=False, widget=LONG_TEXT)
 
+    def __init__(
+        self, *args: Any, history_begins: datetime.date | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.history_begins = history_begins
+
     def clean_occurred_on(self) -> datetime.date:
-        return not_in_future(self.cleaned_data["occurred_on"])
+        return not_after(not_in_future(self.cleaned_data["occurred_on"]), self.history_begins)
 
 
 class RewordForm(VersionedForm, HappenedForm):
@@ -220,16 +235,32 @@ class StepForm(forms.Form):
 
 
 class EditStepForm(VersionedForm):
+    """``floors``: what the day it was agreed cannot come before (the start,
+    the demand); ``history_begins``: the first change of its status, which
+    that day cannot come after."""
+
+    field_order = ["description", "occurred_on", "due_on"]
     description = forms.CharField(label=_("What he will do"), max_length=5000, widget=SHORT_TEXT)
+    occurred_on = forms.DateField(label=_("Agreed on"), widget=DATE_WIDGET)
     due_on = forms.DateField(label=_("By when"), widget=DATE_WIDGET)
 
-    def __init__(self, *args: Any, agreed_on: datetime.date, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        floors: list[Floor] | None = None,
+        history_begins: datetime.date | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.agreed_on = agreed_on
+        self.floors, self.history_begins = floors or [], history_begins
+
+    def clean_occurred_on(self) -> datetime.date:
+        day = check_day(self.cleaned_data["occurred_on"], self.floors)
+        return not_after(day, self.history_begins)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        check_due(self, self.agreed_on)
+        check_due(self, cleaned.get("occurred_on"))
         return cleaned
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -93,6 +95,16 @@ class Demand(Record):
 
     def __str__(self) -> str:
         return f"demand {self.pk}"
+
+    def follow_edit(self, before: Mapping[str, Any]) -> None:
+        """After an edit: its first wording and its first status date from the
+        day it was made, and move with that day (DESIGN §6)."""
+        if before.get("occurred_on", self.occurred_on) == self.occurred_on:
+            return
+        self.wordings.filter(number=1).update(agreed_on=self.occurred_on)
+        first = self.status_changes.order_by("created_at").values_list("pk", "status").first()
+        if first is not None and first[1] == self.Status.OPEN:
+            self.status_changes.filter(pk=first[0]).update(changed_on=self.occurred_on)
 
 
 class DemandWording(models.Model):
@@ -202,7 +214,7 @@ class Step(Record):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(null=True, blank=True)
 
-    CONTENT_FIELDS = ("description", "due_on")
+    CONTENT_FIELDS = ("occurred_on", "description", "due_on")
     # Not a status of its own (it is open, and late): the value of the event
     # that notes it on the chronology.
     OVERDUE = "overdue"

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +149,39 @@ def agreement_floors(agreement: Agreement) -> list[Floor]:
 
 def breach_floors(agreement: Agreement) -> list[Floor]:
     return [since_the_start(agreement.process), (agreement.starts_on, AGREEMENT_STARTED)]
+
+
+HISTORY_BEGINS = _(
+    "Its history goes back to %(date)s. Choose that day or an earlier one, so that its "
+    "history keeps the order in which things happened."
+)
+
+
+def _earliest(*days: datetime.date | None) -> datetime.date | None:
+    found = [day for day in days if day is not None]
+    return min(found) if found else None
+
+
+def demand_history_begins(demand: Demand) -> datetime.date | None:
+    """The first day something happened to ``demand`` after it was made (a
+    status, a wording, a proposal, a step): the day it was made cannot be
+    moved past it."""
+    first = demand.status_changes.order_by("created_at").values("pk")[:1]
+    later = demand.status_changes.exclude(pk__in=first)
+    steps = Step.objects.filter(towards=demand)
+    return _earliest(
+        later.aggregate(day=Min("changed_on"))["day"],
+        demand.wordings.filter(number__gt=1).aggregate(day=Min("agreed_on"))["day"],
+        demand.proposals.aggregate(day=Min("proposed_on"))["day"],
+        steps.aggregate(day=Min("occurred_on"))["day"],
+    )
+
+
+def step_history_begins(step: Step) -> datetime.date | None:
+    """The first day its status changed: the day it was agreed cannot be moved past it."""
+    events = Event.objects.filter(about=step, code=Code.STEP_STATUS).exclude(value=Step.OVERDUE)
+    day: datetime.date | None = events.aggregate(day=Min("occurred_on"))["day"]
+    return day
 
 
 def check_due(due_on: datetime.date, agreed_on: datetime.date) -> None:

@@ -273,7 +273,12 @@ def _step(world: World, client: Client, text: str) -> list[str]:
     data = {"group": world.groups["contact"].pk, "description": text, "due_on": soon().isoformat()}
     _posted(client.post(f"/d/{demand.pk}/steps/new/", data))
     step = _latest(Step)
-    edit = {"description": f"{text} again", "due_on": soon(40).isoformat(), "version": 1}
+    edit = {
+        "description": f"{text} again",
+        "occurred_on": soon(0).isoformat(),
+        "due_on": soon(40).isoformat(),
+        "version": 1,
+    }
     _posted(client.post(f"/s/{step.pk}/edit/", edit))
     _evidence(client, step, text)
     return [f"/s/{step.pk}/", f"/r/{step.pk}/history/", f"/d/{demand.pk}/"]

@@ -235,11 +235,60 @@ def test_an_edited_step_may_be_due_in_the_past_but_not_before_it_was_agreed(
     step = _step(world, _demand(world, made=60), agreed=50)
     client = client_for(world, "contact-member")
     url = f"/s/{step.pk}/edit/"
-    data = {"description": "Send three names.", "version": step.version, "due_on": _day(55)}
+    data = {
+        "description": "Send three names.",
+        "version": step.version,
+        "occurred_on": _day(50),
+        "due_on": _day(55),
+    }
     assert_refused(client, url, data, "The due date cannot come before the day the step")
     client.post(url, {**data, "due_on": _day(40)})
     step.refresh_from_db()
     assert step.due_on == _ago(40) and step.is_overdue()
+
+
+def test_a_step_agreed_today_by_mistake_can_be_moved_back_to_the_day_it_was_agreed(
+    world: World,
+) -> None:
+    step = _step(world, _demand(world, made=60), agreed=0)
+    client = client_for(world, "contact-member")
+    status = f"/s/{step.pk}/status/"
+    done = {"status": "done", "seen": "open", "happened_on": _day(10)}
+    assert_refused(client, status, done, f"The step was agreed on {_shown(0)}.")
+    edit = {"description": "Send three names.", "version": step.version, "due_on": _day(-30)}
+    assert_refused(
+        client, f"/s/{step.pk}/edit/", {**edit, "occurred_on": _day(70)}, "The demand was made on"
+    )
+    client.post(f"/s/{step.pk}/edit/", {**edit, "occurred_on": _day(30)})
+    client.post(status, done)
+    step.refresh_from_db()
+    assert step.occurred_on == _ago(30) and step.closed_on == _ago(10)
+    # Its history now begins on the day it was done: it was agreed before that.
+    edit = {**edit, "version": step.version, "occurred_on": _day(5)}
+    message = f"Its history goes back to {_shown(10)}. Choose that day or an earlier one"
+    assert_refused(client, f"/s/{step.pk}/edit/", edit, message)
+
+
+def test_a_demand_made_today_by_mistake_can_be_moved_back_with_its_first_status(
+    world: World,
+) -> None:
+    demand = _demand(world, made=0)
+    support = client_for(world, "support-member")
+    edit = {"occurred_on": _day(400), "reason": "", "version": demand.version}
+    support.post(f"/d/{demand.pk}/edit/", edit)
+    demand.refresh_from_db()
+    assert demand.occurred_on == _ago(400)
+    assert list(demand.status_changes.values_list("changed_on", flat=True)) == [_ago(400)]
+    assert list(demand.wordings.values_list("agreed_on", flat=True)) == [_ago(400)]
+    # Now its refusal months ago can be written down.
+    data = {"status": "refused", "note": "", "happened_on": _day(300)}
+    client_for(world, "contact-member").post(f"/d/{demand.pk}/status/", data)
+    demand.refresh_from_db()
+    assert demand.status == Demand.Status.REFUSED
+    # … and the day it was made cannot move past that any more.
+    edit = {**edit, "version": demand.version, "occurred_on": _day(200)}
+    message = f"Its history goes back to {_shown(300)}."
+    assert_refused(support, f"/d/{demand.pk}/edit/", edit, message)
 
 
 # Agreements ------------------------------------------------------------------

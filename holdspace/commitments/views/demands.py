@@ -111,10 +111,15 @@ def demand_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
         "reason": demand.reason,
         "version": demand.version,
     }
+    history_begins = services.demand_history_begins(demand)
+
+    def make_form(data: Any, *, initial: dict[str, Any]) -> EditDemandForm:
+        return EditDemandForm(data, initial=initial, history_begins=history_begins)
+
     return versioned_edit(
         request,
         demand,
-        EditDemandForm,
+        make_form,
         initial=initial,
         template="commitments/demand_edit.html",
         context={"process": demand.process, "demand": demand},
@@ -331,10 +336,17 @@ def _step_page(request: HttpRequest, step: Step, status_form: StepStatusForm) ->
 @core.member_required
 def step_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     step = access.get_for_user(request, record_id, Step, write=True)
-    initial = {"description": step.description, "due_on": step.due_on, "version": step.version}
+    initial = {
+        "description": step.description,
+        "occurred_on": step.occurred_on,
+        "due_on": step.due_on,
+        "version": step.version,
+    }
+    floors = services.since_the_demand(step.towards)
+    history_begins = services.step_history_begins(step)
 
     def make_form(data: Any, *, initial: dict[str, Any]) -> EditStepForm:
-        return EditStepForm(data, initial=initial, agreed_on=step.occurred_on)
+        return EditStepForm(data, initial=initial, floors=floors, history_begins=history_begins)
 
     return versioned_edit(
         request,
