@@ -55,7 +55,7 @@ class Builder:
     def share(self, record: Record, *kinds: str) -> None:
         change_audience(
             record,
-            by=record.author,  # type: ignore[arg-type]
+            by=record.author,  # type: ignore[arg-type]  # demo records have authors
             groups=[self.groups[kind] for kind in kinds],
             to_harming_party=False,
             to_harmed_party=False,

@@ -95,7 +95,7 @@ class DemandForm(forms.Form):
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
-        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
 
     def clean_occurred_on(self) -> datetime.date:
         return not_in_future(self.cleaned_data["occurred_on"])
@@ -220,7 +220,7 @@ class StepForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.floors = floors or []
-        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["agreed_on"].initial = timezone.localdate()
         if groups.count() == 1:
             self.fields["group"].initial = groups.first()
@@ -536,8 +536,8 @@ class ExceptionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.venues = {str(venue.pk): venue for venue in venues}
         self.people = {str(person.pk): person for person in people}
-        self.fields["venue"].choices = [(pk, v.name) for pk, v in self.venues.items()]  # type: ignore[attr-defined]
-        self.fields["person"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        self.fields["venue"].choices = [(pk, v.name) for pk, v in self.venues.items()]  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
+        self.fields["person"].choices = [("", "—")] + [  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
             (pk, p.pseudonym) for pk, p in self.people.items()
         ]
         self.fields["date"].initial = timezone.localdate()

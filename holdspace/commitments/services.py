@@ -321,9 +321,7 @@ def reword(
     on the day ``happened_on`` (default today)."""
     _require_survivor_side(by, demand.process_id)
     with transaction.atomic():
-        locked = Demand.objects.select_for_update().get(pk=demand.pk)
-        if locked.version != expected_version:
-            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        locked = writes.lock_version(Demand.objects.get(pk=demand.pk), expected_version)
         locked.process = demand.process
         day = day_it_happened(happened_on, *wording_floors(locked))
         _apply_wording(locked, wording, agreed_by=by, proposed_by=by, agreed_on=day)
@@ -586,9 +584,7 @@ def assess_evidence(
     evidence: Evidence, *, by: User, assessment: str, note: str, expected_version: int
 ) -> None:
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
-        if locked.version != expected_version:
-            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        locked = writes.lock_version(Evidence.objects.get(pk=evidence.pk), expected_version)
         locked.assessment, locked.assessment_note = assessment, note
         locked.version += 1
         locked.save(update_fields=["assessment", "assessment_note", "version"])
@@ -809,9 +805,7 @@ def set_pattern(
     """Who may be at the venue on each weekday; at most one person a day (the
     form refuses two before this is reached)."""
     with transaction.atomic():
-        locked = RotaVenue.objects.select_for_update().get(pk=venue.pk)
-        if locked.version != expected_version:
-            raise Refused(_("This was changed meanwhile. Please look at it again."))
+        locked = writes.lock_version(RotaVenue.objects.get(pk=venue.pk), expected_version)
         RotaSlot.objects.filter(venue=locked).delete()
         RotaSlot.objects.bulk_create(
             RotaSlot(venue=locked, weekday=day, person=person)

@@ -35,12 +35,12 @@ SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 LONG_TEXT = forms.Textarea(attrs={"rows": 8})
 
 
-class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     def label_from_instance(self, obj: User) -> str:
         return str(obj.username)
 
 
-class AttemptsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class AttemptsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     def label_from_instance(self, obj: Contact) -> str:
         day = formats.date_format(obj.occurred_on, "j F Y")
         return f"{day} ({obj.get_channel_display()})"
@@ -102,9 +102,9 @@ class ContactForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["counterpart"].choices = list(counterparts.items())  # type: ignore[attr-defined]
-        self.fields["answers"].queryset = attempts  # type: ignore[attr-defined]
-        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["counterpart"].choices = list(counterparts.items())  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
+        self.fields["answers"].queryset = attempts  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
+        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         if not attempts.exists():
             del self.fields["answers"]
 
@@ -226,7 +226,7 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]
+        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["outcome"].initial = Meeting.Outcome.SCHEDULED
         self.fields["occurred_on"].initial = timezone.localdate()
 
@@ -309,7 +309,7 @@ class OutcomeForm(forms.Form):
         self.meeting = meeting
         self.fields["happened_on"].initial = min(meeting.occurred_on, timezone.localdate())
         if meeting.internal:
-            self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            self.fields["outcome"].choices = [  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
                 (Meeting.Outcome.HELD, _("held")),
                 (Meeting.Outcome.CANCELLED_BY_US, _("cancelled")),
             ]
@@ -338,7 +338,7 @@ class AttendeesForm(forms.Form):
 
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]
+        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
 
 
 def _excerpt(text: str, words: int = 12) -> str:
@@ -358,7 +358,7 @@ class FollowUpStepForm(forms.Form):
     def __init__(self, *args: Any, demands: Sequence[Any], meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.demands = {str(demand.pk): demand for demand in demands}
-        self.fields["demand"].choices = [  # type: ignore[attr-defined]
+        self.fields["demand"].choices = [  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
             (pk, _excerpt(demand.wording)) for pk, demand in self.demands.items()
         ]
         self.fields["agreed_on"].initial = min(meeting.occurred_on, timezone.localdate())
@@ -413,7 +413,7 @@ class ReportForm(PeriodMixin):
 
     def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["occurred_on"].initial = timezone.localdate()
 
     def clean_occurred_on(self) -> datetime.date:

@@ -77,7 +77,7 @@ def _untranslated(po: Path) -> str | None:
 
 def _compiled(mo: Path) -> dict[object, str]:
     with mo.open("rb") as handle:
-        return dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]
+        return dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]  # gettext keeps it private
 
 
 MISSING_TOOLS = "GNU gettext (xgettext, msgfmt) is not installed: run `make system-packages`"

@@ -444,7 +444,7 @@ def get_specific_for_user(
     specific: R = getattr(record, model.__name__.lower())
     # Loaded with the record: keep what it already knows (process, audience).
     specific.process = record.process
-    specific._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]
+    specific._prefetched_objects_cache = getattr(  # type: ignore[attr-defined]  # Django's own cache
         record, "_prefetched_objects_cache", {}
     )
     return specific

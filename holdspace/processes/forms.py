@@ -33,12 +33,12 @@ CONFLICT_HELP = _(
 )
 
 
-class GroupChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class GroupChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     def label_from_instance(self, obj: Group) -> str:
         return str(obj.name)
 
 
-class GroupsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class GroupsChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     def label_from_instance(self, obj: Group) -> str:
         return str(obj.name)
 
@@ -303,7 +303,7 @@ class ResponsibilityForm(HappenedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, floors=[services.since_the_start(process)], **kwargs)
-        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.last_hand_overs = last_hand_overs or {}
 
     def clean(self) -> dict[str, Any]:
@@ -354,7 +354,7 @@ class AudienceForm(forms.Form):
         self, *args: Any, groups: QuerySet[Group], process: Process, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["groups"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         terms = process.terms
         self.fields["to_harming_party"].label = _("The %(term)s, in his or their portal") % {
             "term": terms.harming

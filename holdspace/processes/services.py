@@ -416,8 +416,8 @@ def _new_group(process: Process, coordinator: User, *, kind: str, name: str, pur
     compartment = vault.create(
         ring, process.pk, kind=Compartment.Kind.GROUP, group_id=group.pk, holders=[coordinator]
     )
-    ring.share(process.data_key_id, compartment)  # type: ignore[arg-type]
-    ring.share(group.data_key_id, compartment)  # type: ignore[arg-type]
+    ring.share(process.data_key_id, compartment)  # type: ignore[arg-type]  # set above
+    ring.share(group.data_key_id, compartment)  # type: ignore[arg-type]  # set above
     Membership.objects.create(group=group, user=coordinator, role=Membership.Role.COORDINATOR)
     return group
 

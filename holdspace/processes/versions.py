@@ -39,8 +39,9 @@ def content_rows(model: type[models.Model], values: Mapping[str, Any] | str) -> 
     for name in getattr(model, "CONTENT_FIELDS", ()):
         if name in values:
             field = model._meta.get_field(name)
-            label = str(getattr(field, "verbose_name", name))
-            rows.append(Row(label[:1].upper() + label[1:], _shown(field, values[name])))  # type: ignore[arg-type]
+            assert isinstance(field, models.Field)  # noqa: S101  (content fields are columns)
+            label = str(field.verbose_name or name)
+            rows.append(Row(label[:1].upper() + label[1:], _shown(field, values[name])))
     return rows
 
 

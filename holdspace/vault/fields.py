@@ -112,7 +112,7 @@ def _from_bytes(value: Any) -> Any:
     return value
 
 
-class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]
+class EncryptedTextField(models.BinaryField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     """``key`` names the data key, as an attribute path from the model."""
 
     def __init__(self, *args: Any, key: str, **kwargs: Any) -> None:

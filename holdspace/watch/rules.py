@@ -217,7 +217,7 @@ def _alert(
 ) -> Iterator[Alert]:
     level = severity(due, today, LEAD_DAYS[kind])
     if level is not None:
-        yield Alert(kind, facts.process, due, level, **more)  # type: ignore[arg-type]
+        yield Alert(kind, facts.process, due, level, **more)  # type: ignore[arg-type]  # Alert's own fields, from _alert's callers
 
 
 def _days(count: int) -> datetime.timedelta:

@@ -34,9 +34,7 @@ def set_cadence(
         writes.lock_version(cadence, expected_version)
         cadence.contact_days, cadence.no_answer_days = contact_days, no_answer_days
         cadence.report_days, cadence.version = report_days, cadence.version + 1
-        cadence.save(
-            update_fields=["contact_days", "no_answer_days", "report_days", "version"]
-        )
+        cadence.save(update_fields=["contact_days", "no_answer_days", "report_days", "version"])
         audit.log("process.cadence_changed", user=by, target=process, process_id=process.pk)
 
 

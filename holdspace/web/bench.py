@@ -121,11 +121,11 @@ def timeline(records: int, repeat: int) -> list[Result]:
     def plain(self: fields.EncryptedTextField, instance: Any, blob: bytes) -> str:
         return "Bulk note" if self.name == "title" else "Body."
 
-    fields.EncryptedTextField.decrypt = plain  # type: ignore[method-assign]
+    fields.EncryptedTextField.decrypt = plain  # type: ignore[method-assign]  # swapping the method is the point here
     try:
         unencrypted = median_seconds(lambda: client.get(url), repeat)
     finally:
-        fields.EncryptedTextField.decrypt = original  # type: ignore[method-assign]
+        fields.EncryptedTextField.decrypt = original  # type: ignore[method-assign]  # swapping the method is the point here
 
     _BARE["content"] = client.get(url).content
     with override_settings(ROOT_URLCONF=__name__):

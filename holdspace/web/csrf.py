@@ -38,12 +38,12 @@ class CsrfViewMiddleware(DjangoCsrfViewMiddleware):
         site = _fetch_site(request)
         if site is not None:
             return site == "same-origin"
-        return bool(super()._origin_verified(request))  # type: ignore[misc]
+        return bool(super()._origin_verified(request))  # type: ignore[misc]  # the base class is untyped
 
     def _check_referer(self, request: HttpRequest) -> None:
         site = _fetch_site(request)
         if site is None:
-            super()._check_referer(request)  # type: ignore[misc]
+            super()._check_referer(request)  # type: ignore[misc]  # the base class is untyped
         elif site != "same-origin":
             raise RejectRequest("Sec-Fetch-Site is not same-origin")
 

@@ -81,7 +81,7 @@ def test_an_invited_person_gets_in_and_back_in(capsys: pytest.CaptureFixture[str
         assert b"Your backup codes" in client.get("/account/backup-codes/").content
         # The recovery key comes next: shown once, confirmed by typing it.
         page = client.get("/account/recovery-key/").content.decode()
-        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]
+        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]  # the test fails at once if nothing matches
         response = client.post("/account/recovery-key/", {"recovery_key": key.lower()})
         assert response["Location"] == "/dashboard/"
         assert client.get("/dashboard/").status_code == 200

@@ -37,7 +37,7 @@ def test_accepting_creates_the_account_and_starts_two_factor_setup(client: Clien
     invitation, token = Invitation.issue(Invitation.Kind.ACCOUNT, created_by=None)
     assert b"Choose a username" in client.get(f"/invite/{token}/").content
     response = _accept(client, token)
-    assert response["Location"] == "/login/setup/"  # type: ignore[index]
+    assert response["Location"] == "/login/setup/"  # type: ignore[index]  # the test client's response type is partial in django-stubs
     user = User.objects.get(username="newbie")
     assert user.check_password(NEW_PASSWORD)
     assert not user.is_instance_admin
@@ -59,7 +59,7 @@ def test_an_invitation_works_once_S27(client: Client) -> None:
     _accept(client, token)
     other = Client()
     response = _accept(other, token, username="second")
-    assert b"This link cannot be used" in response.content  # type: ignore[attr-defined]
+    assert b"This link cannot be used" in response.content  # type: ignore[attr-defined]  # the test client's response type is partial in django-stubs
     assert not User.objects.filter(username="second").exists()
 
 
@@ -70,7 +70,7 @@ def test_an_invitation_expires_S27(client: Client) -> None:
         assert b"Choose a username" in client.get(f"/invite/{token}/").content
         traveller.shift(2 * 24 * 3600)
         response = _accept(client, token)
-    assert b"This link cannot be used" in response.content  # type: ignore[attr-defined]
+    assert b"This link cannot be used" in response.content  # type: ignore[attr-defined]  # the test client's response type is partial in django-stubs
     assert not User.objects.filter(username="newbie").exists()
 
 
@@ -111,8 +111,8 @@ def test_bad_input_keeps_the_username_and_creates_nothing_S43(client: Client) ->
 def test_a_taken_or_malformed_username_is_explained(client: Client) -> None:
     make_user("taken")
     _invitation, token = Invitation.issue(Invitation.Kind.ACCOUNT, created_by=None)
-    assert b"This username is taken" in _accept(client, token, "Taken").content  # type: ignore[attr-defined]
-    assert b"Use 3 to 40 characters" in _accept(client, token, "a b").content  # type: ignore[attr-defined]
+    assert b"This username is taken" in _accept(client, token, "Taken").content  # type: ignore[attr-defined]  # a test response
+    assert b"Use 3 to 40 characters" in _accept(client, token, "a b").content  # type: ignore[attr-defined]  # a test response
 
 
 def test_an_admin_invitation_makes_an_admin(client: Client) -> None:

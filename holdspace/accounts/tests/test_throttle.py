@@ -64,9 +64,9 @@ def test_a_flood_across_usernames_is_asked_to_wait_without_hashing_S50(
         _flood("203.0.113.7")
         hashing.clear()
         response = _log_in("203.0.113.7")  # even with the right password
-    assert response.status_code == 429  # type: ignore[attr-defined]
-    assert BUSY in response.content  # type: ignore[attr-defined]
-    assert 1 <= int(response["Retry-After"]) <= 120  # type: ignore[index]
+    assert response.status_code == 429  # type: ignore[attr-defined]  # the test client's response type is partial in django-stubs
+    assert BUSY in response.content  # type: ignore[attr-defined]  # the test client's response type is partial in django-stubs
+    assert 1 <= int(response["Retry-After"]) <= 120  # type: ignore[index]  # the test client's response type is partial in django-stubs
     assert hashing == []
 
 
@@ -74,23 +74,23 @@ def test_the_limit_never_locks_the_account_out_elsewhere_S50() -> None:
     with time_machine.travel("2026-11-22 10:00:00", tick=False):
         _flood("203.0.113.7", count=3 * LIMIT)
         response = _log_in("198.51.100.20")
-    assert response["Location"] == "/login/code/"  # type: ignore[index]
+    assert response["Location"] == "/login/code/"  # type: ignore[index]  # the test client's response type is partial in django-stubs
 
 
 def test_the_limit_passes_by_itself_S50() -> None:
     with time_machine.travel("2026-11-22 10:00:30", tick=False) as traveller:
         _flood("203.0.113.7")
-        assert _log_in("203.0.113.7").status_code == 429  # type: ignore[attr-defined]
+        assert _log_in("203.0.113.7").status_code == 429  # type: ignore[attr-defined]  # the test client's response type is partial in django-stubs
         traveller.shift(95)
         response = _log_in("203.0.113.7")
-    assert response["Location"] == "/login/code/"  # type: ignore[index]
+    assert response["Location"] == "/login/code/"  # type: ignore[index]  # the test client's response type is partial in django-stubs
 
 
 def test_fewer_failures_than_the_limit_change_nothing_S50() -> None:
     with time_machine.travel("2026-11-22 10:00:00", tick=False):
         _flood("203.0.113.7", count=LIMIT - 1)
         response = _log_in("203.0.113.7")
-    assert response["Location"] == "/login/code/"  # type: ignore[index]
+    assert response["Location"] == "/login/code/"  # type: ignore[index]  # the test client's response type is partial in django-stubs
 
 
 def test_an_ipv6_network_counts_as_one_per_64_S50() -> None:
@@ -99,8 +99,8 @@ def test_an_ipv6_network_counts_as_one_per_64_S50() -> None:
             _log_in(f"2001:db8:7:1::{number + 1:x}", f"guess-{number}", "wrong password")
         same = _log_in("2001:db8:7:1:ffff::9")
         other = _log_in("2001:db8:7:2::1")
-    assert same.status_code == 429  # type: ignore[attr-defined]
-    assert other["Location"] == "/login/code/"  # type: ignore[index]
+    assert same.status_code == 429  # type: ignore[attr-defined]  # the test client's response type is partial in django-stubs
+    assert other["Location"] == "/login/code/"  # type: ignore[index]  # the test client's response type is partial in django-stubs
 
 
 def test_the_recovery_form_counts_and_waits_too_S50(user: User) -> None:
@@ -143,7 +143,7 @@ def test_old_counts_are_deleted_as_new_ones_come_S50() -> None:
 def test_a_limit_of_zero_turns_it_off_S50() -> None:
     with override_settings(NETWORK_LOGIN_LIMIT=0):
         _flood("203.0.113.7", count=2 * LIMIT)
-        assert _log_in("203.0.113.7")["Location"] == "/login/code/"  # type: ignore[index]
+        assert _log_in("203.0.113.7")["Location"] == "/login/code/"  # type: ignore[index]  # the test client's response type is partial in django-stubs
     assert not NetworkLoginFailures.objects.exists()
 
 

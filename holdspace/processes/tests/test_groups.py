@@ -89,7 +89,7 @@ def test_a_new_account_is_made_with_a_group_link_then_joins(world: World) -> Non
         # the invitation.
         assert b'href="/account/recovery-key/"' in client.get("/account/backup-codes/").content
         page = client.get("/account/recovery-key/").content.decode()
-        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]
+        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]  # the test fails at once if nothing matches
         assert client.post("/account/recovery-key/", {"recovery_key": key})["Location"] == path
         response = client.post(
             path, {"commitment_until": "", "capacity_note": "", "conflict_of_interest": ""}

@@ -147,7 +147,7 @@ def test_no_page_shows_b_quotes_when_optional_texts_are_left_empty(world: World,
     members' declarations — shows ``b''``."""
     persona, submit = FREE_TEXT_FORMS[form]
     client = LeavingOut(client_for(world, persona), OPTIONAL_TEXTS[form])
-    urls = submit(world, client, "Left-empty probe")  # type: ignore[arg-type]
+    urls = submit(world, client, "Left-empty probe")  # type: ignore[arg-type]  # a Client
     assert client.left_out == OPTIONAL_TEXTS[form]
     process = world.process.pk
     groups = [f"/g/{pk}/" for pk in Group.objects.values_list("pk", flat=True)]

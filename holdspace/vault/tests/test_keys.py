@@ -209,7 +209,7 @@ def test_the_recovery_key_is_shown_once_and_confirmed_by_typing_it(client: Clien
     user = make_user("newcomer", recovery=False)
     log_in_through_forms(client, user)
     first = client.get("/account/recovery-key/").content.decode()
-    shown = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', first).group(1)  # type: ignore[union-attr]
+    shown = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', first).group(1)  # type: ignore[union-attr]  # the test fails at once if nothing matches
     # Reloading shows the same key: nothing is decided before it is confirmed.
     assert shown in client.get("/account/recovery-key/").content.decode()
     assert not vault_accounts.has_recovery_key(user)

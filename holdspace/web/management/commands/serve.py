@@ -9,7 +9,7 @@ from holdspace.lib.logs import ContentFreeFormatter, RedactSecretPaths
 from holdspace.web.checks import free_space_warning
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):  # type: ignore[misc]  # the base class is untyped
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()
