@@ -157,7 +157,7 @@ def test_the_last_key_holder_of_a_group_is_not_deactivated_S10(world: World) -> 
 def test_a_failure_half_way_leaves_everything_as_it_was_S39(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from holdspace.processes import services as process_services
+    from holdspace.processes.services import memberships as process_services
 
     member = world.personas["contact-member"]
 

@@ -35,10 +35,12 @@ def test_every_process_action_has_a_label() -> None:
     codes: set[str] = set()
     writing = set()  # the apps that write: their kinds can be edited
     for app in PROCESS_APPS:
-        services = Path(apps.get_app_config(app).path) / "services.py"
-        if services.exists():
-            codes |= _codes_in(services)
-            writing.add(app)
+        root = Path(apps.get_app_config(app).path)
+        # services.py, or a services package of several modules
+        for services in [root / "services.py", *(root / "services").glob("*.py")]:
+            if services.exists():
+                codes |= _codes_in(services)
+                writing.add(app)
     # Edits are logged as "<kind>.edited" for every kind that can be edited.
     codes |= {
         f"{kind.name}.edited"
