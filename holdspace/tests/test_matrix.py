@@ -10,9 +10,11 @@ must be 404 and look exactly like the 404 for an id that does not exist (S15).
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
@@ -472,6 +474,34 @@ def _request(client: Client, method: str, url: str) -> Any:
     return response
 
 
+@dataclass
+class Browsers:
+    """One signed-in browser per persona, and what "not found" looks like to
+    each, made once per test process and refreshed well within the
+    re-authentication window (signing in is a third of the matrix's work)."""
+
+    clients: dict[str, Client]
+    missing_pages: dict[str, bytes]
+    signed_in_at: float
+
+
+# Sign in anew when the sessions are older than this (REAUTH_WINDOW: 10 minutes).
+FRESH_FOR = 420.0
+
+
+def _browsers(world: World) -> Browsers:
+    clients, missing_pages = {}, {}
+    for persona in PERSONAS:
+        clients[persona] = client = Client()
+        if persona != "anonymous":
+            sign_in(client, world.personas[persona])
+        nowhere = (
+            "/no-such-page/" if persona == "anonymous" else reverse("hs-group", args=[MISSING])
+        )
+        missing_pages[persona] = _page(client.get(nowhere))
+    return Browsers(clients, missing_pages, time.monotonic())
+
+
 @pytest.fixture(scope="module")
 def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     """The world with records of every kind, built once per test process and
@@ -485,37 +515,56 @@ def matrix_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[Worl
         # No persona is in the other process.
         READERS.update({pk: set() for pk in COMMITMENTS["other"].readers})
         _add_examples(world)
+        BROWSERS.append(_browsers(world))
         yield world
+        BROWSERS.clear()
         transaction.set_rollback(True)
 
 
+BROWSERS: list[Browsers] = []
+
+
+@pytest.fixture
+def browsers(matrix_world: World) -> Browsers:
+    if time.monotonic() - BROWSERS[0].signed_in_at < FRESH_FOR:
+        return BROWSERS[0]
+    # Sessions made inside this test's transaction vanish with it: from now
+    # on each test signs in for itself.
+    return _browsers(matrix_world)
+
+
+def _cookies(client: Client) -> dict[str, str]:
+    return {name: morsel.value for name, morsel in client.cookies.items()}
+
+
+def _restore(client: Client, cookies: dict[str, str]) -> None:
+    """Undo what a request did to the browser: its writes were rolled back,
+    so a session it ended or replaced is the old one again."""
+    client.cookies = SimpleCookie(cookies)
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_the_matrix_S15_S44(name: str, matrix_world: World) -> None:
+def test_the_matrix_S15_S44(name: str, matrix_world: World, browsers: Browsers) -> None:
     """Party accounts (survivor, portal) are refused everywhere, even where
     the records are addressed to them (S44); no GET by anyone on any real
     object changes the database (S30)."""
     entry, world = MATRIX[name], matrix_world
-    # Everything that writes (sign-ins, calendar feeds, invitations) first.
+    # Everything that writes (calendar feeds, invitations) first.
     site = _site_targets(world, entry.target)
-    clients, targets = {}, {}
-    for persona in PERSONAS:
-        clients[persona] = Client()
-        if persona != "anonymous":
-            sign_in(clients[persona], world.personas[persona])
-        targets[persona] = site if site is not None else _targets(world, persona, entry.target)
+    targets = {
+        persona: site if site is not None else _targets(world, persona, entry.target)
+        for persona in PERSONAS
+    }
     before = database_snapshot()
     for persona in PERSONAS:
-        client = clients[persona]
-        # What "not found" looks like for this persona.
-        nowhere = (
-            "/no-such-page/" if persona == "anonymous" else reverse("hs-group", args=[MISSING])
-        )
-        missing_page = _page(client.get(nowhere))
+        client, missing_page = browsers.clients[persona], browsers.missing_pages[persona]
+        cookies = _cookies(client)
         for variant, (facts, args) in targets[persona].items():
             url = reverse(name, args=args)
             allowed = ORACLE[entry.rule](world, persona, facts)
             for method in entry.methods:
                 response = _request(client, method, url)
+                _restore(client, cookies)
                 where = f"{persona} {method} {name} [{variant}] -> {response.status_code}"
                 if persona == "anonymous" and entry.rule not in ("public", "secret_link"):
                     assert response.status_code == 302, where
