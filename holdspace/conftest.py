@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 
 from holdspace.accounts.models import User
-from holdspace.testing import World, build_world, make_user, sign_in
+from holdspace.testing import World, make_user, sign_in
+from holdspace.testing.world import SharedWorld
 from holdspace.vault.keyring import using
 
 
@@ -72,13 +73,78 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+# The world ----------------------------------------------------------------------
+#
+# Building the world (two processes, 22 accounts, their keys) is most of what
+# a test with it costs, so it is built once per test module, inside a
+# transaction that is rolled back when the module is done. Each test runs in
+# a savepoint on top of it (pytest-django's `db`), with the keyrings as they
+# were and its own fresh copies of the world's rows. A test that needs
+# committed rows (`transactional_db`, threads, a live server) builds its own
+# world: see `holdspace.testing.fresh_world`.
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[SharedWorld]:
+    shared = SharedWorld(django_db_blocker)
+    OPEN_WORLDS.append(shared)
+    yield shared
+    shared.close()
+    OPEN_WORLDS.remove(shared)
+
+
 @pytest.fixture
-def world(db: None) -> Iterator[World]:
+def world(shared_world: SharedWorld, db: None) -> Iterator[World]:
     """Two processes with every group kind and persona (holdspace.testing).
 
     The test code itself runs with the keyring that built the first process,
     so it can read what it checks; every request brings its own keyring.
     """
-    built = build_world()
+    built = shared_world.for_a_test()
     with using(built.keyring):
         yield built
+
+
+OPEN_WORLDS: list[SharedWorld] = []
+
+
+def _uses_world(item: pytest.Item) -> bool:
+    return "shared_world" in getattr(item, "fixturenames", ())
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    wanted = marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(wanted or names & {"transactional_db", "live_server"})
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"db", "transactional_db", "live_server", "django_db_setup"}) or (
+        item.get_closest_marker("django_db") is not None
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Within each run of one module's tests (pytest-django has already put
+    the transactional ones last), the tests on the shared world go first: the
+    other database tests close it (see below), and nothing reopens it."""
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and items[end].module is items[start].module:  # type: ignore[attr-defined]  # test functions have .module
+            end += 1
+        items[start:end] = sorted(items[start:end], key=lambda item: not _uses_world(item))
+        start = end
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A database test that does not use the shared world must not see it,
+    and a transactional one must not run inside its open transaction."""
+    if _transactional(item) and _uses_world(item):
+        pytest.fail(f"{item.nodeid}: a transactional test needs a world of its own (fresh_world)")
+    if _uses_database(item) and not _uses_world(item):
+        for shared in OPEN_WORLDS:
+            shared.close()

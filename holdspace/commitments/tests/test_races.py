@@ -15,10 +15,10 @@ from holdspace.commitments import access, services
 from holdspace.commitments.events import Code
 from holdspace.commitments.models import Agreement, Demand, DemandStatusChange, WordingProposal
 from holdspace.processes.models import Event
-from holdspace.testing import World, build_world, client_for
+from holdspace.testing import World, client_for
 from holdspace.testing.commitments import soon
 from holdspace.testing.races import after_reading, at_once, posting, texts
-from holdspace.vault.keyring import using
+from holdspace.testing.world import fresh_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,8 +27,7 @@ CHANGED = "The agreement&#x27;s status is changed."
 
 @pytest.fixture
 def world(transactional_db: None) -> Iterator[World]:
-    built = build_world()
-    with using(built.keyring):
+    with fresh_world() as built:
         yield built
 
 

@@ -13,17 +13,16 @@ from django.utils import timezone
 from holdspace.contact import services
 from holdspace.contact.models import Contact, Meeting
 from holdspace.processes import access
-from holdspace.testing import World, build_world, client_for
+from holdspace.testing import World, client_for
 from holdspace.testing.races import after_reading, at_once, posting, texts
-from holdspace.vault.keyring import using
+from holdspace.testing.world import fresh_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
 def world(transactional_db: None) -> Iterator[World]:
-    built = build_world()
-    with using(built.keyring):
+    with fresh_world() as built:
         yield built
 
 

@@ -16,9 +16,10 @@ from holdspace.commitments.models import Agreement
 from holdspace.processes import access, services, writes
 from holdspace.processes.models import Membership, Note
 from holdspace.processes.services import Refused
-from holdspace.testing import World, add_member, build_world, client_for, keyring_of, make_user
+from holdspace.testing import World, add_member, client_for, keyring_of, make_user
 from holdspace.testing.commitments import soon
 from holdspace.testing.races import after_reading, at_once, posting, texts
+from holdspace.testing.world import fresh_world
 from holdspace.vault.keyring import using
 
 
@@ -128,8 +129,7 @@ def test_a_form_refused_by_a_rule_can_be_sent_again_once_the_rule_allows_it_S52(
 
 @pytest.fixture
 def live_world(transactional_db: None) -> Iterator[World]:
-    built = build_world()
-    with using(built.keyring):
+    with fresh_world() as built:
         yield built
 
 

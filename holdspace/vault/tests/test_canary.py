@@ -5,6 +5,7 @@ the people it is meant for read it on their pages."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,11 +13,19 @@ from django.db import connection
 from django.test import Client
 
 from holdspace.testing import FREE_TEXT_FORMS, World, sign_in, stored_bytes
+from holdspace.testing.world import fresh_world
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="searches the SQLite files"),
     pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture
+def world(transactional_db: None) -> Iterator[World]:
+    """Committed rows: the database files are what is searched."""
+    with fresh_world() as built:
+        yield built
 
 
 @pytest.mark.parametrize("form", sorted(FREE_TEXT_FORMS))
