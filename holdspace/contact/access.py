@@ -46,7 +46,7 @@ def unanswered_attempts(user: User, process: Process) -> QuerySet[Contact]:
     """Our attempts to reach him, readable by the account, still unanswered."""
     return contacts_of(user, process).filter(
         direction=Contact.Direction.OUTGOING,
-        counterpart=Contact.Counterpart.HIM,
+        counterpart=Contact.Counterpart.HARMING,
         answered_on=None,
     )
 
@@ -71,7 +71,7 @@ def history(user: User, process: Process) -> tuple[list[figures.Exchange], list[
         figures.Exchange(
             on=on,
             outgoing=direction == Contact.Direction.OUTGOING,
-            with_him=counterpart == Contact.Counterpart.HIM,
+            with_him=counterpart == Contact.Counterpart.HARMING,
             answered_on=answered_on,
         )
         for on, direction, counterpart, answered_on in contacts_of(user, process).values_list(

@@ -36,7 +36,8 @@ class Contact(Record):
         INCOMING = "incoming", _("contacted us")
 
     class Counterpart(models.TextChoices):
-        HIM = "him", _("the person who caused harm")
+        # Stored as "him" since the first version; the same person as Party.Role.HARMING.
+        HARMING = "him", _("the person who caused harm")
         SURROUNDINGS = "surroundings", _("someone in his surroundings")
 
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -56,7 +57,7 @@ class Contact(Record):
     def awaits_answer(self) -> bool:
         return (
             self.direction == self.Direction.OUTGOING
-            and self.counterpart == self.Counterpart.HIM
+            and self.counterpart == self.Counterpart.HARMING
             and self.answered_on is None
         )
 

@@ -67,8 +67,10 @@ def log_contact(
     _not_in_future(occurred_on)
     outgoing = direction == Contact.Direction.OUTGOING
     if answered_on is not None:
-        _check_answer(occurred_on, answered_on, outgoing and counterpart == Contact.Counterpart.HIM)
-    answered = list(answers) if not outgoing and counterpart == Contact.Counterpart.HIM else []
+        _check_answer(
+            occurred_on, answered_on, outgoing and counterpart == Contact.Counterpart.HARMING
+        )
+    answered = list(answers) if not outgoing and counterpart == Contact.Counterpart.HARMING else []
     for attempt in answered:
         if not attempt.awaits_answer or attempt.occurred_on > occurred_on:
             raise Refused(ANSWER_BEFORE_ATTEMPT)
@@ -293,6 +295,6 @@ def default_report_readers(groups: Iterable[Group]) -> list[Group]:
 def counterpart_words(terms: Any) -> dict[str, str]:
     """The process's own words for the people a contact is with."""
     return {
-        Contact.Counterpart.HIM: str(terms.harming),
+        Contact.Counterpart.HARMING: str(terms.harming),
         Contact.Counterpart.SURROUNDINGS: str(_("someone in his or their surroundings")),
     }

@@ -42,7 +42,7 @@ RECENT = 30
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = core.get_process_for_user(request, process_id)
     user = core.request_user(request)
@@ -112,14 +112,14 @@ def _contact_form(request: HttpRequest, process: Process, **kwargs: Any) -> Cont
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def contact_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _membership = core.get_group_for_user(request, group_id)
     others = core.groups_of(group.process).exclude(pk=group.pk)
     initial = {
         "occurred_on": timezone.localdate(),
         "direction": Contact.Direction.OUTGOING,
-        "counterpart": Contact.Counterpart.HIM,
+        "counterpart": Contact.Counterpart.HARMING,
         "channel": Contact.Channel.EMAIL,
     }
     form = _contact_form(request, group.process, initial=initial, groups=others)
@@ -150,7 +150,7 @@ def contact_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def contact_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     contact = core.get_specific_for_user(request, record_id, Contact)
     words = services.counterpart_words(contact.process.terms)
@@ -168,7 +168,7 @@ def contact_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def contact_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     contact = core.get_specific_for_user(request, record_id, Contact, write=True)
 
@@ -193,7 +193,7 @@ def contact_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
     contact = core.get_specific_for_user(request, record_id, Contact, act=True)
     form = AnsweredForm(
@@ -221,7 +221,7 @@ def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def meeting_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _membership = core.get_group_for_user(request, group_id)
     form = MeetingForm(posted(request), people=access.people_of(group))
@@ -241,7 +241,7 @@ def meeting_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def meeting_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     meeting = core.get_specific_for_user(request, record_id, Meeting)
     user = core.request_user(request)
@@ -267,7 +267,7 @@ def meeting_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def meeting_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     meeting = core.get_specific_for_user(request, record_id, Meeting, write=True)
     scheduled = meeting.outcome == Meeting.Outcome.SCHEDULED
@@ -288,7 +288,7 @@ def meeting_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def meeting_outcome(request: HttpRequest, record_id: UUID) -> HttpResponse:
     meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
     form = OutcomeForm(
@@ -319,7 +319,7 @@ def meeting_outcome(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@core.member_required
+@core.per_object_access
 def meeting_attendees(request: HttpRequest, record_id: UUID) -> HttpResponse:
     meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
     form = AttendeesForm(request.POST, people=access.people_of(meeting.author_group))
@@ -334,7 +334,7 @@ def meeting_attendees(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def meeting_step(request: HttpRequest, record_id: UUID) -> HttpResponse:
     """An agreed follow-up becomes a step towards a demand."""
     meeting = core.get_specific_for_user(request, record_id, Meeting, act=True)
@@ -370,7 +370,7 @@ def meeting_step(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def report_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _membership = core.get_group_for_user(request, group_id)
     others = core.groups_of(group.process).exclude(pk=group.pk)
@@ -405,7 +405,7 @@ def report_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def report_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     report = core.get_specific_for_user(request, record_id, Report)
     return render(
@@ -414,7 +414,7 @@ def report_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def report_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     report = core.get_specific_for_user(request, record_id, Report, write=True)
     initial = {name: getattr(report, name) for name in Report.CONTENT_FIELDS}

@@ -22,7 +22,7 @@ The rules:
 - A record is editable by its author while they are still in the author's
   group, and by that group's coordinators.
 
-Views declare their policy with :func:`member_required` (any signed-in
+Views declare their policy with :func:`per_object_access` (any signed-in
 account; the object checks happen in the ``get_…_for_user`` helpers).
 """
 
@@ -56,9 +56,10 @@ R = TypeVar("R", bound=Record)
 C = TypeVar("C", bound=Model)
 
 
-def member_required(view: View) -> View:
-    """Policy: a signed-in account; what it may see is decided per object by
-    the helpers below, which the view must call."""
+def per_object_access(view: View) -> View:
+    """Policy: a signed-in account, nothing more at the door; what it may see
+    is decided per object by the helpers below, which the view must call
+    (the matrix proves each does)."""
     return declare("process_member")(signed_in(view))
 
 

@@ -87,7 +87,7 @@ def _contacts(
     )
     for pk, process_id, on, direction, counterpart, answered in rows:
         outgoing = direction == Contact.Direction.OUTGOING
-        with_him = counterpart == Contact.Counterpart.HIM
+        with_him = counterpart == Contact.Counterpart.HARMING
         exchange = figures.Exchange(on, outgoing, with_him, answered)
         found[process_id].append(rules.ContactFact(exchange, readers.get(pk, frozenset())))
     return found

@@ -23,7 +23,7 @@ from holdspace.web.policy import log_denied, public, signed_in
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def cadence(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_steered_process_for_user(request, process_id)
     current = services.cadence_of(process)

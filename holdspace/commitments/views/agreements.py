@@ -30,7 +30,7 @@ from holdspace.processes.views.records import versioned_edit
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def agreement_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _membership = core.get_group_for_user(request, group_id)
     kind = request.GET.get("kind")
@@ -51,7 +51,7 @@ def agreement_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def agreement_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement)
     return _agreement_page(request, agreement, AgreementStatusForm(auto_id="agreement-%s"))
@@ -96,7 +96,7 @@ def _dates(agreement: Agreement) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def agreement_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement, write=True)
 
@@ -115,7 +115,7 @@ def agreement_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@core.member_required
+@core.per_object_access
 def agreement_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
     form = AgreementStatusForm(
@@ -142,7 +142,7 @@ def agreement_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def agreement_renew(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement, write=True)
     starts = (
@@ -172,7 +172,7 @@ def agreement_renew(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def breach_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
     form = BreachForm(posted(request), floors=services.breach_floors(agreement))

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from holdspace.commitments import access, library, services
+from holdspace.commitments import access, services, starters
 from holdspace.commitments.forms import (
     AssessForm,
     DecisionForm,
@@ -37,11 +37,11 @@ from holdspace.processes.views.records import versioned_edit
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def demand_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group = access.get_survivor_group_for_user(request, group_id)
     others = core.groups_of(group.process).exclude(pk=group.pk)
-    template = library.find(library.DEMAND_TEMPLATES, request.GET.get("template"))
+    template = starters.find(starters.DEMAND_TEMPLATES, request.GET.get("template"))
     initial = {
         "wording": template.text if template else "",
         "share_with": [g for g in others if g.kind == g.Kind.CONTACT],
@@ -62,7 +62,7 @@ def demand_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
         request,
         form,
         "commitments/demand_form.html",
-        {"group": group, "process": group.process, "templates": library.DEMAND_TEMPLATES},
+        {"group": group, "process": group.process, "templates": starters.DEMAND_TEMPLATES},
         save=save,
         saved=_("The demand is saved. Its wording can only change with your group's approval."),
         field="wording",
@@ -70,7 +70,7 @@ def demand_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def demand_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand)
     user = core.request_user(request)
@@ -97,13 +97,13 @@ def demand_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             decided=[p for p in proposals if p.status != WordingProposal.Status.PENDING],
             steps=[(step, step.is_overdue(today)) for step in steps],
             evidence=list(demand.evidence.select_related("added_by")),
-            step_templates=library.STEP_TEMPLATES,
+            step_templates=starters.STEP_TEMPLATES,
         ),
     )
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def demand_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, write=True)
     initial = {
@@ -128,7 +128,7 @@ def demand_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def demand_reword(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, survivor=True)
     form = RewordForm(
@@ -159,7 +159,7 @@ def demand_reword(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def demand_propose(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, act=True)
     user = core.request_user(request)
@@ -203,7 +203,7 @@ def decision_form(proposal: WordingProposal, data: Any = None) -> DecisionForm:
 
 
 @require_POST
-@core.member_required
+@core.per_object_access
 def demand_decide(request: HttpRequest, record_id: UUID, proposal_id: UUID) -> HttpResponse:
     """Approve or decline a proposal (sent from the demand's page). A decline
     needs a reason: without one, the decision is shown again on its own page,
@@ -239,7 +239,7 @@ def demand_decide(request: HttpRequest, record_id: UUID, proposal_id: UUID) -> H
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def demand_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
     """His response to the demand, for any group acting on it; met and
     withdrawn for the survivor's side (others propose them)."""
@@ -279,11 +279,11 @@ def demand_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
     demand = access.get_for_user(request, record_id, Demand, act=True)
     user = core.request_user(request)
-    template = library.find(library.STEP_TEMPLATES, request.GET.get("template"))
+    template = starters.find(starters.STEP_TEMPLATES, request.GET.get("template"))
     form = StepForm(
         posted(request),
         initial={"description": template.text if template else ""},
@@ -298,7 +298,7 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
         request,
         form,
         "commitments/step_form.html",
-        record_context(request, demand, demand=demand, templates=library.STEP_TEMPLATES),
+        record_context(request, demand, demand=demand, templates=starters.STEP_TEMPLATES),
         save=save,
         saved=_("The step is saved. It is his task: note here what he reports."),
         field="due_on",
@@ -306,7 +306,7 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def step_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     step = access.get_for_user(request, record_id, Step)
     return _step_page(request, step, StepStatusForm(auto_id="step-%s"))
@@ -333,7 +333,7 @@ def _step_page(request: HttpRequest, step: Step, status_form: StepStatusForm) ->
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def step_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     step = access.get_for_user(request, record_id, Step, write=True)
     initial = {
@@ -360,7 +360,7 @@ def step_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@core.member_required
+@core.per_object_access
 def step_status(request: HttpRequest, record_id: UUID) -> HttpResponse:
     step = access.get_for_user(request, record_id, Step, act=True)
     form = StepStatusForm(request.POST, auto_id="step-%s", floors=services.step_floors(step))
@@ -399,7 +399,7 @@ def _progress_record(request: HttpRequest, record_id: UUID) -> Demand | Step:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def evidence_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = _progress_record(request, record_id)
     form = EvidenceForm(posted(request))
@@ -419,7 +419,7 @@ def evidence_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def evidence_assess(request: HttpRequest, record_id: UUID, evidence_id: UUID) -> HttpResponse:
     record = _progress_record(request, record_id)
     evidence = access.get_evidence(request, record, evidence_id)

@@ -21,7 +21,7 @@ from holdspace.processes.views.records import versioned_edit
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def letter_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group = access.get_survivor_group_for_user(request, group_id)
     form = LetterForm(posted(request), initial={"occurred_on": timezone.localdate()})
@@ -40,7 +40,7 @@ def letter_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def letter_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     letter = access.get_for_user(request, record_id, Letter)
     copies = list(letter.copies.select_related("handed_by"))
@@ -58,7 +58,7 @@ def letter_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def letter_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     letter = access.get_for_user(request, record_id, Letter, write=True)
     initial = {
@@ -79,7 +79,7 @@ def letter_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def copy_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
     letter = access.get_for_user(request, record_id, Letter, act=True)
     form = CopyForm(posted(request), initial={"handed_on": timezone.localdate()})

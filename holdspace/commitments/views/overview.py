@@ -18,7 +18,7 @@ from holdspace.processes.models import Process
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def overview(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = core.get_process_for_user(request, process_id)
     user = core.request_user(request)

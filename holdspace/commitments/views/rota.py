@@ -102,7 +102,7 @@ def _pattern_row(venue: RotaVenue, names: dict[Any, Any]) -> list[Any]:
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def rota_page(request: HttpRequest, record_id: UUID) -> HttpResponse:
     agreement = access.get_for_user(request, record_id, Agreement)
     return render(
@@ -118,7 +118,7 @@ def rota_page(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@core.member_required
+@core.per_object_access
 def rota_add(request: HttpRequest, record_id: UUID) -> HttpResponse:
     """Add a person (by pseudonym) or a place to the rota, once however often
     the form is sent (S52)."""
@@ -158,7 +158,7 @@ def rota_add(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def rota_venue(request: HttpRequest, record_id: UUID, venue_id: UUID) -> HttpResponse:
     """The weekly pattern of one place: one person a day at most."""
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
@@ -189,7 +189,7 @@ def rota_venue(request: HttpRequest, record_id: UUID, venue_id: UUID) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
-@core.member_required
+@core.per_object_access
 def rota_exception(request: HttpRequest, record_id: UUID) -> HttpResponse:
     """A change for one date: a swap, someone extra, or nobody."""
     agreement = access.get_for_user(request, record_id, Agreement, act=True)
@@ -217,7 +217,7 @@ def rota_exception(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@core.member_required
+@core.per_object_access
 def rota_exception_delete(
     request: HttpRequest, record_id: UUID, exception_id: UUID
 ) -> HttpResponse:
@@ -229,7 +229,7 @@ def rota_exception_delete(
 
 
 @require_GET
-@core.member_required
+@core.per_object_access
 def venue_print(request: HttpRequest, record_id: UUID, venue_id: UUID) -> HttpResponse:
     """What a venue's coordinators need: who may come on which day. Nothing else."""
     agreement = access.get_for_user(request, record_id, Agreement)

@@ -32,7 +32,7 @@ PENDING_MESSAGE = gettext_lazy(
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, mine = access.get_group_for_user(request, group_id)
     members = list(access.members_of(group))
@@ -59,7 +59,7 @@ def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def group_new(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_coordinated_process_for_user(request, process_id)
     user = access.request_user(request)
@@ -82,7 +82,7 @@ def group_new(request: HttpRequest, process_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def group_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
     initial = {"name": group.name, "purpose": group.purpose, "version": group.version}
@@ -106,7 +106,7 @@ def group_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@access.member_required
+@access.per_object_access
 def invite(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
     form = InviteForm(request.POST)
@@ -123,7 +123,7 @@ def invite(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@access.member_required
+@access.per_object_access
 def revoke_invitation(request: HttpRequest, group_id: UUID, invitation_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
     invitation = access.get_invitation_of_group(request, group, invitation_id)
@@ -133,7 +133,7 @@ def revoke_invitation(request: HttpRequest, group_id: UUID, invitation_id: UUID)
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def leave(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, mine = access.get_group_for_user(request, group_id)
     if request.method == "POST":
@@ -148,7 +148,7 @@ def leave(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 @recent_password
 def remove_member(request: HttpRequest, group_id: UUID, membership_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
@@ -165,7 +165,7 @@ def remove_member(request: HttpRequest, group_id: UUID, membership_id: UUID) -> 
 
 
 @require_POST
-@access.member_required
+@access.per_object_access
 def make_coordinator(request: HttpRequest, group_id: UUID, membership_id: UUID) -> HttpResponse:
     """Add a coordinator, or — with ``step_down`` — hand coordination over."""
     group, mine = access.get_group_for_user(request, group_id, coordinator=True)
@@ -184,7 +184,7 @@ def make_coordinator(request: HttpRequest, group_id: UUID, membership_id: UUID) 
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def confirm_conflict(request: HttpRequest, group_id: UUID, membership_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)
     member = access.get_member_of_group(request, group, membership_id)
@@ -207,7 +207,7 @@ def confirm_conflict(request: HttpRequest, group_id: UUID, membership_id: UUID) 
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def membership_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, mine = access.get_group_for_user(request, group_id)
     initial = {
@@ -240,7 +240,7 @@ def membership_edit(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_POST
-@access.member_required
+@access.per_object_access
 def restore_access(request: HttpRequest, group_id: UUID, membership_id: UUID) -> HttpResponse:
     """Give a member the group's key ("restore access for …"), deliberately."""
     group, _mine = access.get_group_for_user(request, group_id, coordinator=True)

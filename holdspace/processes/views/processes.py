@@ -24,7 +24,7 @@ TIMELINE_PAGE_SIZE = 25
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = access.request_user(request)
     by_process: dict[UUID, list[Membership]] = {}
@@ -51,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def process_new(request: HttpRequest) -> HttpResponse:
     """Start a process: for administrators and the accounts they allow. Others
     are told where they are and what comes next, never shown a form they
@@ -80,7 +80,7 @@ def process_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_process_for_user(request, process_id)
     user = access.request_user(request)
@@ -123,7 +123,7 @@ def _section_context(
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def timeline(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_process_for_user(request, process_id)
     user = access.request_user(request)
@@ -162,7 +162,7 @@ def _uuid_or_none(value: str | None) -> UUID | None:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def process_edit(request: HttpRequest, process_id: UUID) -> HttpResponse:
     process = access.get_steered_process_for_user(request, process_id)
     user = access.request_user(request)
@@ -202,7 +202,7 @@ def process_edit(request: HttpRequest, process_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpResponse:
     process = access.get_steered_process_for_user(request, process_id)
     party = access.parties_of(process).get(role)
@@ -231,7 +231,7 @@ def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpRespons
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def responsibilities(request: HttpRequest, process_id: UUID) -> HttpResponse:
     """Hand a task over to another group (for example contact, to a new contact
     group): for those who steer the process (S51)."""
@@ -267,7 +267,7 @@ def responsibilities(request: HttpRequest, process_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def audit_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
     """The process's audit entries concerning the groups this account coordinates."""
     process = access.get_coordinated_process_for_user(request, process_id)

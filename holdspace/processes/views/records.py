@@ -23,7 +23,7 @@ from holdspace.vault.fields import UnreadableText
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id)
     user = access.request_user(request)
@@ -43,7 +43,7 @@ def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def record_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = access.get_record_for_user(request, record_id)
     if registry.kind(record.kind).page != "hs-record":
@@ -121,7 +121,7 @@ def versioned_edit(
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def note_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = access.get_record_for_user(request, record_id, write=True)
     if record.kind != Record.Kind.NOTE:
@@ -139,7 +139,7 @@ def note_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@access.member_required
+@access.per_object_access
 def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
     """Who can read a record. Widening it is an explicit, audited step."""
     record = access.get_record_for_user(request, record_id, write=True)
@@ -173,7 +173,7 @@ def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def history(request: HttpRequest, record_id: UUID) -> HttpResponse:
     record = access.get_record_for_user(request, record_id)
     model = type(specific(record))

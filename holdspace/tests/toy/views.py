@@ -11,7 +11,7 @@ from holdspace.tests.toy.models import Toy
 
 
 @require_GET
-@access.member_required
+@access.per_object_access
 def toy_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     toy = access.get_specific_for_user(request, record_id, Toy)
     return render(request, "toy/detail.html", {"record": toy, "process": toy.process})
