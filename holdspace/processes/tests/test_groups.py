@@ -116,7 +116,11 @@ def test_a_declared_conflict_in_a_contact_group_waits_for_a_coordinator(world: W
     membership = Membership.objects.get(user=friend)
     assert membership.status == "pending"
     assert client.get(f"/g/{world.groups['contact'].pk}/").status_code == 404
-    assert b"waiting for a coordinator" in client.get("/dashboard/").content
+    waiting = client.get("/dashboard/").content.decode()
+    assert "Waiting for a coordinator of this group to confirm you." in waiting
+    assert "ask the coordinator who invited you" in waiting
+    # What it cannot read is not shown, not even as a bracketed placeholder.
+    assert "cannot read this yet" not in waiting and "Process Willow" not in waiting
 
     coordinator = _client(world.personas["contact-coordinator"])
     empty = coordinator.post(
