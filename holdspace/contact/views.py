@@ -31,7 +31,7 @@ from holdspace.contact.forms import (
 from holdspace.contact.models import Contact, Meeting, Report
 from holdspace.lib.http import posted
 from holdspace.processes import access as core
-from holdspace.processes.models import Process
+from holdspace.processes.models import Process, Responsibility
 from holdspace.processes.services import since_the_start
 from holdspace.processes.views.pages import form_page, record_context
 from holdspace.processes.views.records import versioned_edit
@@ -60,6 +60,8 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
         request,
         "contact/log.html",
         {
+            "nothing_seen": not exchanges and not gatherings,
+            "carries_contact": carries_contact(mine, process),
             "process": process,
             "terms": process.terms,
             "figures": found,
@@ -86,7 +88,20 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
 def process_section(user: User, process: Process | None) -> dict[str, object]:
     """The contact part of the process page: the figures of what the account may read."""
     assert process is not None  # noqa: S101  (a section of the process page)
-    return {"contact_figures": contact_figures(user, process)}
+    mine = core.group_ids_for(user, process.pk)
+    return {
+        "contact_figures": contact_figures(user, process),
+        "contact_carried": carries_contact(mine, process),
+    }
+
+
+def carries_contact(groups: set[UUID], process: Process) -> bool:
+    """Whether one of ``groups`` carries contact in ``process`` (who carries
+    which task is no secret inside a process)."""
+    return any(
+        r.kind == Responsibility.Kind.CONTACT and r.group_id in groups
+        for r in core.responsibilities_of(process)
+    )
 
 
 def contact_figures(user: User, process: Process) -> figures.Figures | None:

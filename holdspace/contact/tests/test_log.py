@@ -250,3 +250,24 @@ def test_a_report_goes_to_supervision_and_resets_the_reminder(world: World) -> N
         backwards,
         "The end of the period must come after its start.",
     )
+
+
+def test_a_group_that_sees_no_contact_is_told_nothing_was_shared_with_it(world: World) -> None:
+    _attempt(world, 10)  # the contact group's own, shared with nobody
+    url = f"/p/{world.process.pk}/contact/"
+    support = client_for(world, "support-coordinator").get(url).content.decode()
+    assert "No contacts have been shared with your group." in support
+    # No figures of nothing that read as fact.
+    assert "0 of our 0 attempts" not in support and "none yet" not in support
+    overview = client_for(world, "support-member").get(f"/p/{world.process.pk}/").content
+    assert b"No contacts have been shared with your group." in overview
+    contact = client_for(world, "contact-member").get(url).content.decode()
+    assert "No contacts have been shared" not in contact and "1 of our 1 attempts" in contact
+
+
+def test_a_group_that_carries_contact_and_logged_none_is_not_told_of_sharing(
+    world: World,
+) -> None:
+    page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/contact/").content
+    assert b"has not recorded any contact or meeting yet" in page
+    assert b"shared with your group" not in page
