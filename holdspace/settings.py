@@ -102,6 +102,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "holdspace.accounts.middleware.SessionLifetimeMiddleware",
+    "holdspace.accounts.kept.KeptTextMiddleware",
     "holdspace.vault.middleware.KeyringMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

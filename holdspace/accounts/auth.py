@@ -29,7 +29,7 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.util import random_hex
 
-from holdspace.accounts import factors
+from holdspace.accounts import factors, kept
 from holdspace.accounts.models import (
     AuthenticatorDevice,
     BackupCode,
@@ -128,6 +128,8 @@ def complete_login(request: HttpRequest, user: User, device: Device) -> None:
     vault_compartments.complete_pending(
         Keyring(user.pk, lambda: vault_session.load(request, user.pk))
     )
+    # Text sent as the last session ran out waits for this log-in (issue 12).
+    kept.after_login(request, user)
 
 
 def confirmed_totp(user: User) -> AuthenticatorDevice | None:

@@ -14,13 +14,31 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from holdspace.accounts import kept
 from holdspace.accounts.auth import AUTH_AT, SEEN_AT
+from holdspace.accounts.models import User
 from holdspace.lib import hardwork
 
 log = logging.getLogger("holdspace.security")
 
 # Refresh the "last seen" stamp at most this often, to spare session writes.
 SEEN_RESOLUTION = 30.0
+
+
+def seconds_left(request: HttpRequest) -> int | None:
+    """Seconds until the session ends unless the person does something (the
+    idle limit, or the absolute one if it comes first); None when nobody is
+    logged in. Pages give it to the script that warns before the end."""
+    if not request.user.is_authenticated:
+        return None
+    auth_at = request.session.get(AUTH_AT)
+    seen_at = request.session.get(SEEN_AT)
+    if not isinstance(auth_at, int | float) or not isinstance(seen_at, int | float):
+        return None
+    now = time.time()
+    idle = seen_at + settings.SESSION_IDLE_TIMEOUT.total_seconds() - now
+    total = auth_at + settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() - now
+    return max(0, int(min(idle, total)))
 
 
 class SessionLifetimeMiddleware:
@@ -42,6 +60,8 @@ class SessionLifetimeMiddleware:
         total = now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
         if idle or total:
             log.info("session.expired user=%s", request.user.pk)
+            if request.method == "POST" and isinstance(request.user, User):
+                kept.keep(request, request.user)  # what was being written survives (issue 12)
             logout(request)
             messages.info(
                 request, _("You were logged out because the session ran out. Please log in again.")

@@ -194,6 +194,21 @@ class SubmissionReceipt(models.Model):
         return f"submission {self.pk}"
 
 
+class KeptPost(models.Model):
+    """What someone sent just as their session ran out (accounts.kept), kept
+    for their next log-in: sealed to the account's public key, so only that
+    account's log-in opens it; one per account, for an hour at most."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    # A fresh key sealed to the account's public key, and the (padded) text under it.
+    sealed_key = models.BinaryField()
+    payload = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"kept post {self.pk}"
+
+
 class Session(AbstractBaseSession):
     """Django's database session, plus the account, so that all sessions of
     an account can be ended at once (removal, deactivation, password reset)."""

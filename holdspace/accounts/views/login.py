@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from holdspace.accounts import auth, throttle
+from holdspace.accounts import auth, kept, throttle
 from holdspace.accounts.forms import CodeForm, EnrolForm, LoginForm
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
@@ -58,6 +58,8 @@ def after_login(request: HttpRequest, *, setup_done: bool = False) -> str:
     if not setup_done and isinstance(user, User) and not vault_accounts.has_recovery_key(user):
         return reverse("hs-recovery-key")
     target = request.session.pop(NEXT, None)
+    # Back to the page whose text was kept when the last session ran out.
+    target = request.session.get(kept.SESSION_KEY) or target
     return str(target) if target else reverse("hs-dashboard")
 
 

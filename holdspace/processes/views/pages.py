@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from holdspace.accounts import kept
 from holdspace.processes import access, writes
 from holdspace.processes.models import Record
 from holdspace.processes.services import Refused
@@ -44,6 +45,7 @@ def form_page(
     form (``field``), what was typed stays, and nothing changes. The form
     carries a one-time token: sent twice, it saves once (S52)."""
     writes.offer(form)
+    kept.fill(request, form)  # what was sent as the last session ran out
     if request.method == "POST" and form.is_valid():
         try:
             target = writes.save_once(access.request_user(request), form, save)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from holdspace.accounts import kept
 from holdspace.lib.http import posted
 from holdspace.processes import access, registry, services, writes
 from holdspace.processes.forms import AudienceForm, EditNoteForm, NoteForm
@@ -28,6 +29,7 @@ def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _mine = access.get_group_for_user(request, group_id)
     user = access.request_user(request)
     form = writes.offer(NoteForm(posted(request), initial={"occurred_on": timezone.localdate()}))
+    kept.fill(request, form)
     if request.method == "POST" and form.is_valid():
         # Saved once, however often the form is sent (S52).
         try:
@@ -94,6 +96,8 @@ def versioned_edit(
     and the form keeps what was typed.
     """
     form = make_form(posted(request), initial=initial)
+    # Text sent as the last session ran out, with the version it was opened at.
+    kept.fill(request, form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("version")
