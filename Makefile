@@ -48,7 +48,7 @@ system-packages:
 test: $(VENV)/.dev system-packages lint pytest
 
 pytest: $(VENV)/.dev
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
 
 # The suite again on PostgreSQL (CI does this after `make test`).
 test-postgres: $(VENV)/.dev
