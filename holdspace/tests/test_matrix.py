@@ -66,6 +66,7 @@ MATRIX: dict[str, Entry] = {
     "hs-healthz": Entry(GET, "public", None),
     "hs-quick-exit": Entry(POST, "public", None),
     "hs-set-language": Entry(POST, "public", None),
+    "hs-safety": Entry(GET, "public", None),
     "hs-login": Entry(BOTH, "public", None),
     "hs-login-code": Entry(BOTH, "public", None),
     "hs-login-setup": Entry(BOTH, "public", None),

@@ -22,13 +22,17 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-from django.contrib.auth.views import redirect_to_login
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
 
 POLICY_ATTRIBUTE = "hs_policy"
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 security_log = logging.getLogger("holdspace.security")
+
+# Where a log-in continues, kept in the session, never in the address (S33).
+LOGIN_NEXT = "hs_login_next"
 
 
 def declare(name: str) -> Callable[[View], View]:
@@ -69,6 +73,19 @@ def is_fully_signed_in(request: HttpRequest) -> bool:
     return bool(user.is_authenticated and user.is_active and verified and verified())
 
 
+def to_login(request: HttpRequest) -> HttpResponseBase:
+    """The log-in page, with no path in its address (S33).
+
+    A path in the address would show where someone was, in the history and
+    on screen after a quick exit. The wanted page is kept in the session, and
+    only for a browser whose session just ran out: after a quick exit or a
+    log-out the browser has no session cookie left, so nothing is kept.
+    """
+    if request.method == "GET" and settings.SESSION_COOKIE_NAME in request.COOKIES:
+        request.session[LOGIN_NEXT] = request.get_full_path()
+    return redirect(settings.LOGIN_URL)
+
+
 def public(view: View) -> View:
     return declare("public")(view)
 
@@ -77,7 +94,7 @@ def signed_in(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_fully_signed_in(request):
-            return redirect_to_login(request.get_full_path())
+            return to_login(request)
         return view(request, *args, **kwargs)
 
     return declare("signed_in")(cast(View, wrapper))
@@ -87,7 +104,7 @@ def instance_admin(view: View) -> View:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_fully_signed_in(request):
-            return redirect_to_login(request.get_full_path())
+            return to_login(request)
         if not getattr(request.user, "is_instance_admin", False):
             log_denied(request, "not_instance_admin")
             raise Http404

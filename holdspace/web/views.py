@@ -69,6 +69,20 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "web/csrf.html", status=403)
 
 
+@require_GET
+@public
+def safety(request: HttpRequest) -> HttpResponse:
+    """What the quick exit does and does not do; shown once after the first log-in."""
+    # Imported here: the log-in views import this module.
+    from holdspace.accounts.views.login import FIRST_LOGIN, after_login
+
+    then = None
+    if is_fully_signed_in(request):
+        request.session.pop(FIRST_LOGIN, None)
+        then = after_login(request)
+    return render(request, "web/safety.html", {"then": then})
+
+
 @require_POST
 @public
 def set_language(request: HttpRequest) -> HttpResponseBase:

@@ -83,7 +83,9 @@ def test_an_invited_person_gets_in_and_back_in(capsys: pytest.CaptureFixture[str
         page = client.get("/account/recovery-key/").content.decode()
         key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page).group(1)  # type: ignore[union-attr]  # the test fails at once if nothing matches
         response = client.post("/account/recovery-key/", {"recovery_key": key.lower()})
-        assert response["Location"] == "/dashboard/"
+        # Then, once, what the quick exit does and cannot do.
+        assert response["Location"] == "/safety/"
+        assert b'href="/dashboard/"' in client.get("/safety/").content
         assert client.get("/dashboard/").status_code == 200
         client.post("/logout/")
         assert client.get("/dashboard/").status_code == 302

@@ -21,16 +21,18 @@ from holdspace.accounts import auth, kept, throttle
 from holdspace.accounts.forms import CodeForm, EnrolForm, LoginForm
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
-from holdspace.lib.http import posted, safe_next
+from holdspace.lib.http import posted
 from holdspace.vault import accounts as vault_accounts
 from holdspace.vault import session as vault_session
-from holdspace.web.policy import declare, is_fully_signed_in, public, signed_in
+from holdspace.web.policy import LOGIN_NEXT, declare, is_fully_signed_in, public, signed_in
 from holdspace.web.views import CLEAR_ON_LOGOUT
 
 log = logging.getLogger("holdspace.security")
 
 PendingView = Callable[..., HttpResponseBase]
-NEXT = "hs_login_next"
+NEXT = LOGIN_NEXT
+# Set by the first log-in (two-factor set-up): the safety page comes once.
+FIRST_LOGIN = "hs_first_login"
 
 
 def pending_login(view: PendingView) -> PendingView:
@@ -53,14 +55,22 @@ def pending_login(view: PendingView) -> PendingView:
 
 def after_login(request: HttpRequest, *, setup_done: bool = False) -> str:
     """Where a fresh log-in continues: the recovery key first, if there is
-    none yet, then where the person was going."""
+    none yet, then the safety page after the first log-in, then where the
+    person was going."""
     user = request.user
     if not setup_done and isinstance(user, User) and not vault_accounts.has_recovery_key(user):
         return reverse("hs-recovery-key")
-    target = request.session.pop(NEXT, None)
+    if request.session.get(FIRST_LOGIN):
+        return reverse("hs-safety")
+    target = str(request.session.pop(NEXT, None) or "")
     # Back to the page whose text was kept when the last session ran out.
-    target = request.session.get(kept.SESSION_KEY) or target
-    return str(target) if target else reverse("hs-dashboard")
+    target = str(request.session.get(kept.SESSION_KEY) or target)
+    # Only a path on this site (kept by web.policy.to_login or an invitation).
+    return (
+        target
+        if target.startswith("/") and not target.startswith("//")
+        else reverse("hs-dashboard")
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,7 +89,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 private = auth.open_keys(user, password)
             except auth.VaultUnavailable:
                 return render(request, "accounts/vault_unavailable.html", status=503)
-            next_url = safe_next(request, "")
+            # Where the person was going survives the new session (never the address).
+            next_url = request.session.get(NEXT)
             auth.begin_second_factor(request, user)
             if next_url:
                 request.session[NEXT] = next_url
@@ -89,7 +100,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         throttle.note_failure(request)
         log.info("login.failed")
         form.add_error(None, _("The username or password is not right. Please try again."))
-    return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
+    return render(request, "accounts/login.html", {"form": form})
 
 
 def locked_out(
@@ -158,6 +169,7 @@ def login_setup(request: HttpRequest, user: User) -> HttpResponse:
         if ok:
             auth.remember_new_backup_codes(request, user, auth.new_backup_codes(user))
             auth.complete_login(request, user, auth.confirmed_totp(user))
+            request.session[FIRST_LOGIN] = True
             return redirect("hs-backup-codes")
         form.add_error("code", enrol_error(throttled))
     return render(

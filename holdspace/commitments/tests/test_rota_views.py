@@ -119,6 +119,19 @@ def test_the_venue_page_names_only_the_place_the_days_and_the_pseudonyms(world: 
     assert "Process" not in page  # nor anywhere on the page, navigation included
 
 
+def test_the_venue_printout_carries_no_product_name_no_link_and_no_purpose(
+    world: World,
+) -> None:
+    agreement, client = _rota(world)
+    venue = agreement.venues.get()
+    page = client.get(f"/a/{agreement.pk}/rota/places/{venue.pk}/print/").content.decode()
+    assert "Who may come to The co-op" in page
+    assert "Holdspace" not in page and "holdspace" not in page.replace("/static/holdspace/", "")
+    assert "<a " not in page  # no link to follow or to print
+    assert "accountability" not in page.lower()
+    assert "Leave this site now" in page  # the quick exit stays (S33)
+
+
 def test_the_venue_page_lists_four_weeks_from_the_chosen_day(world: World) -> None:
     agreement, client = _rota(world)
     venue = agreement.venues.get()

@@ -98,6 +98,68 @@ def test_shift_three_times_leaves_S33(
     _assert_gone(page, live_server, person, neutral)
 
 
+def test_shift_presses_within_five_seconds_count_and_are_shown_S33(
+    page_factory: Any, live_server: Any, person: User, neutral: str
+) -> None:
+    page = page_factory()
+    page.clock.install()
+    _log_in(page, live_server, person)
+    page.goto(f"{live_server.url}/account/")
+    status = page.locator(".quick-exit__status")
+    assert status.get_attribute("role") == "status"
+    page.keyboard.press("Shift")
+    assert page.locator(".quick-exit__dot--on").count() == 1
+    assert status.text_content() == (
+        "Shift pressed 1 of 3 times. Press it 2 more times to leave this site."
+    )
+    page.clock.run_for(4000)
+    page.keyboard.press("Shift")
+    assert page.locator(".quick-exit__dot--on").count() == 2
+    assert "2 of 3" in (status.text_content() or "")
+    page.clock.run_for(4000)  # 8 s in all, but never 5 s between two presses
+    page.keyboard.press("Shift")
+    _assert_gone(page, live_server, person, neutral)
+
+
+def test_shift_presses_more_than_five_seconds_apart_start_again(
+    page_factory: Any, live_server: Any, neutral: str
+) -> None:
+    page = page_factory()
+    page.clock.install()
+    page.goto(f"{live_server.url}/login/")
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    page.clock.run_for(5100)
+    assert page.locator(".quick-exit__dot--on").count() == 0
+    assert not page.locator(".quick-exit__progress").is_visible()
+    assert "cancelled" in (page.locator(".quick-exit__status").text_content() or "")
+    page.keyboard.press("Shift")
+    page.wait_for_timeout(300)
+    assert page.url == f"{live_server.url}/login/"
+
+
+def test_back_after_an_exit_shows_no_purpose_and_no_path_S33(
+    page_factory: Any, live_server: Any, person: User, neutral: str
+) -> None:
+    page = page_factory()
+    _log_in(page, live_server, person)
+    page.goto(f"{live_server.url}/account/")
+    assert "accountability" in page.content()  # the purpose, for those signed in
+    page.get_by_role("button", name="Leave this site now").click()
+    page.wait_for_url(neutral)
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.url == f"{live_server.url}/login/"  # no ?next=/account/
+    assert "accountability" not in page.content()
+    # Logging in again after an exit starts afresh, not where the person was.
+    page.get_by_label("Username").fill("robin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Code").fill(code_for(person))
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+
+
 def test_typing_capitals_does_not_leave(
     page_factory: Any, live_server: Any, person: User, neutral: str
 ) -> None:
