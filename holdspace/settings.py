@@ -317,6 +317,8 @@ LANGUAGE_CODE = env.choice("HOLDSPACE_LANGUAGE", "en", ("en", "de"))
 LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates as each language writes them (German: "3. Mai 2026"); templates use DATE_FORMAT.
+FORMAT_MODULE_PATH = ["holdspace.formats"]
 
 
 def _time_zone(name: str) -> str:

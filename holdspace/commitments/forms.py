@@ -105,7 +105,7 @@ def not_after(day: datetime.date, history_begins: datetime.date | None) -> datet
     """A record's own day stays before what happened to it since (a form error)."""
     if history_begins is not None and day > history_begins:
         raise forms.ValidationError(
-            services.HISTORY_BEGINS % {"date": formats.date_format(history_begins, "j F Y")}
+            services.HISTORY_BEGINS % {"date": formats.date_format(history_begins, "DATE_FORMAT")}
         )
     return day
 

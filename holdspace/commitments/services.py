@@ -188,7 +188,7 @@ def check_due(due_on: datetime.date, agreed_on: datetime.date) -> None:
     """A step is due on or after the day it was agreed — also in the past:
     a step agreed at a past meeting keeps its real due date, and is overdue."""
     if due_on < agreed_on:
-        raise Refused(DUE_BEFORE_AGREED % {"date": formats.date_format(agreed_on, "j F Y")})
+        raise Refused(DUE_BEFORE_AGREED % {"date": formats.date_format(agreed_on, "DATE_FORMAT")})
 
 
 # The survivor's side ----------------------------------------------------------

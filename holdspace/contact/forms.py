@@ -42,7 +42,7 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # 
 
 class AttemptsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     def label_from_instance(self, obj: Contact) -> str:
-        day = formats.date_format(obj.occurred_on, "j F Y")
+        day = formats.date_format(obj.occurred_on, "DATE_FORMAT")
         return f"{day} ({obj.get_channel_display()})"
 
 

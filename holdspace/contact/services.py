@@ -144,11 +144,11 @@ def outcome_day(meeting: Meeting, outcome: str, day: datetime.date | None) -> da
     planned = meeting.occurred_on
     if outcome in ON_ITS_DAY:
         if day is not None and day != planned:
-            raise Refused(NOT_ON_ITS_DAY % {"date": formats.date_format(planned, "j F Y")})
+            raise Refused(NOT_ON_ITS_DAY % {"date": formats.date_format(planned, "DATE_FORMAT")})
         return planned
     day = day_it_happened(day or min(planned, _today()), since_the_start(meeting.process))
     if day > planned:
-        raise Refused(CALLED_OFF_LATER % {"date": formats.date_format(planned, "j F Y")})
+        raise Refused(CALLED_OFF_LATER % {"date": formats.date_format(planned, "DATE_FORMAT")})
     return day
 
 

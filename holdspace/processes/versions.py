@@ -24,7 +24,7 @@ def _shown(field: models.Field[Any, Any], value: Any) -> str:
     if isinstance(field, models.TimeField) and isinstance(value, str) and value:
         value = datetime.time.fromisoformat(value)
     if isinstance(value, datetime.date):
-        return str(formats.date_format(value, "j F Y"))
+        return str(formats.date_format(value, "DATE_FORMAT"))
     if isinstance(value, datetime.time):
         return str(formats.time_format(value, "H:i"))
     return "" if value is None else str(value)

@@ -132,6 +132,17 @@ def test_the_venue_printout_carries_no_product_name_no_link_and_no_purpose(
     assert "Leave this site now" in page  # the quick exit stays (S33)
 
 
+def test_german_dates_carry_the_ordinal_dot(world: World) -> None:
+    agreement, client = _rota(world)
+    venue = agreement.venues.get()
+    page = client.get(
+        f"/a/{agreement.pk}/rota/places/{venue.pk}/print/?from=2027-05-03",
+        headers={"accept-language": "de"},
+    ).content.decode()
+    assert "Montag, 3. Mai 2027" in page
+    assert "3 Mai" not in page
+
+
 def test_the_venue_page_lists_four_weeks_from_the_chosen_day(world: World) -> None:
     agreement, client = _rota(world)
     venue = agreement.venues.get()

@@ -98,7 +98,7 @@ def day_it_happened(day: datetime.date | None, *floors: Floor) -> datetime.date:
         raise Refused(NOT_YET)
     for floor, message in floors:
         if floor is not None and day < floor:
-            raise Refused(message % {"date": formats.date_format(floor, "j F Y")})
+            raise Refused(message % {"date": formats.date_format(floor, "DATE_FORMAT")})
     return day
 
 
