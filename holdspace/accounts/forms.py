@@ -9,9 +9,10 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User, normalize_username, validate_username
+from holdspace.web.forms import Form
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=100,
@@ -30,25 +31,35 @@ class LoginForm(forms.Form):
         return normalize_username(self.cleaned_data["username"])
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
+    """The code from the app (a numeric keyboard on phones), or with
+    ``backup`` a backup code, which has letters."""
+
     code = forms.CharField(
         label=_("Code"),
         max_length=20,
-        help_text=_(
-            "The six digits your authenticator app shows now, or one of your backup codes."
-        ),
+        help_text=_("The six digits your authenticator app shows now."),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
                 "autocapitalize": "none",
                 "spellcheck": "false",
-                "inputmode": "text",
+                "inputmode": "numeric",
+                "autofocus": True,
             }
         ),
     )
 
+    def __init__(self, *args: Any, backup: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if backup:
+            field = self.fields["code"]
+            field.label = _("Backup code")
+            field.help_text = _("One of the backup codes you wrote down, with or without the dash.")
+            field.widget.attrs.update({"inputmode": "text", "autocomplete": "off"})
 
-class EnrolForm(forms.Form):
+
+class EnrolForm(Form):
     code = forms.CharField(
         label=_("Code from your app"),
         max_length=20,
@@ -57,7 +68,7 @@ class EnrolForm(forms.Form):
     )
 
 
-class NewPasswordMixin(forms.Form):
+class NewPasswordMixin(Form):
     """Two password fields, checked against the password rules (S21)."""
 
     new_password = forms.CharField(
@@ -153,7 +164,7 @@ class ChangePasswordForm(NewPasswordMixin):
         return password
 
 
-class ConfirmPasswordForm(forms.Form):
+class ConfirmPasswordForm(Form):
     password = forms.CharField(
         label=_("Your password"),
         strip=False,
@@ -172,7 +183,7 @@ class ConfirmPasswordForm(forms.Form):
         return password
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     grants_instance_admin = forms.BooleanField(
         label=_("This person also administers this Holdspace instance"),
         required=False,
@@ -190,7 +201,7 @@ class InviteForm(forms.Form):
     )
 
 
-class ResetForm(forms.Form):
+class ResetForm(Form):
     resets_two_factor = forms.BooleanField(
         label=_("They also lost their authenticator app and backup codes"),
         required=False,
@@ -198,7 +209,7 @@ class ResetForm(forms.Form):
     )
 
 
-class RecoveryConfirmForm(forms.Form):
+class RecoveryConfirmForm(Form):
     recovery_key = forms.CharField(
         label=_("Type your recovery key"),
         max_length=100,

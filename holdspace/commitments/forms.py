@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from holdspace.accounts.models import User
 from holdspace.commitments import services
 from holdspace.commitments.models import (
     Agreement,
@@ -35,12 +36,13 @@ from holdspace.processes.forms import (
 )
 from holdspace.processes.models import Group
 from holdspace.processes.services import Floor, Refused
+from holdspace.web.forms import Form
 
 LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class LetterForm(forms.Form):
+class LetterForm(Form):
     occurred_on = forms.DateField(label=_("Date of the letter"), widget=DATE_WIDGET)
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
@@ -55,7 +57,7 @@ class EditLetterForm(VersionedForm, LetterForm):
     pass
 
 
-class CopyForm(forms.Form):
+class CopyForm(Form):
     recipient = forms.CharField(
         label=_("Given to"),
         max_length=300,
@@ -72,7 +74,7 @@ class CopyForm(forms.Form):
         )
 
 
-class DemandForm(forms.Form):
+class DemandForm(Form):
     field_order = ["wording", "reason", "occurred_on", "share_with"]
     occurred_on = forms.DateField(label=_("Made on"), widget=DATE_WIDGET)
     wording = forms.CharField(
@@ -197,7 +199,7 @@ def check_due(form: forms.Form, agreed_on: datetime.date | None) -> None:
             form.add_error("due_on", refusal.message)
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     field_order = ["group", "description", "agreed_on", "due_on"]
     group = GroupChoiceField(
         label=_("Written in"), queryset=None, help_text=_("Your group that agreed the step.")
@@ -269,7 +271,7 @@ class StepStatusForm(HappenedForm):
     seen = forms.CharField(required=False, max_length=16)
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Form):
     happened_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     source = forms.ChoiceField(
         label=_("Source"), choices=Evidence.Source.choices, widget=forms.RadioSelect
@@ -281,7 +283,6 @@ class EvidenceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["happened_on"].initial = timezone.localdate()
-        self.fields["source"].initial = Evidence.Source.REPORTED
 
     def clean_happened_on(self) -> datetime.date:
         return not_in_future(
@@ -296,7 +297,7 @@ class AssessForm(VersionedForm):
     note = forms.CharField(label=_("Why"), max_length=5000, required=False, widget=SHORT_TEXT)
 
 
-class AgreementDatesMixin(forms.Form):
+class AgreementDatesMixin(Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE_WIDGET)
     ends_on = forms.DateField(
         label=_("Ends on"),
@@ -409,12 +410,36 @@ class DecisionForm(HappenedForm):
         help_text=_("Needed to decline: the group that proposed it reads your reason."),
     )
     happened_on = happened_field(_("Decided on"))
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Who took part in the decision"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Tick everyone of your group who was there; you are counted in any case. "
+            "It is kept in the demand's history."
+        ),
+        error_messages={"invalid_choice": _("Please tick only members of your group.")},
+    )
+    confirmed = forms.BooleanField(
+        label=_("We have read the current and the proposed version side by side, and agree."),
+        required=False,
+        help_text=_("Needed to approve: the change applies at once."),
+    )
 
     def __init__(
-        self, *args: Any, approval_floors: list[Floor] | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        approval_floors: list[Floor] | None = None,
+        members: QuerySet[User] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.approval_floors = approval_floors or []
+        field = self.fields["participants"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  (declared above)
+        field.queryset = members if members is not None else User.objects.none()
+        field.label_from_instance = lambda user: user.username  # type: ignore[method-assign]  # a name the group knows
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -422,6 +447,11 @@ class DecisionForm(HappenedForm):
             self.add_error(
                 "reason",
                 _("Please say why you decline. The group that proposed it will read your reason."),
+            )
+        if cleaned.get("decision") == "approve" and not cleaned.get("confirmed"):
+            self.add_error(
+                "confirmed",
+                _("Please confirm that you have compared both versions: approving applies it."),
             )
         day = cleaned.get("happened_on")
         if cleaned.get("decision") == "approve" and day is not None:
@@ -432,7 +462,7 @@ class DecisionForm(HappenedForm):
         return cleaned
 
 
-class BreachForm(forms.Form):
+class BreachForm(Form):
     field_order = ["happened_on", "reported_on", "reported_by", "what", "severity", "response"]
     happened_on = forms.DateField(label=_("When it happened"), widget=DATE_WIDGET)
     reported_on = happened_field(
@@ -472,7 +502,7 @@ class BreachForm(forms.Form):
         return cleaned
 
 
-class RotaPersonForm(forms.Form):
+class RotaPersonForm(Form):
     pseudonym = forms.CharField(
         label=_("Pseudonym on the rota"),
         max_length=60,
@@ -480,7 +510,7 @@ class RotaPersonForm(forms.Form):
     )
 
 
-class VenueForm(forms.Form):
+class VenueForm(Form):
     name = forms.CharField(
         label=_("Place"), max_length=200, help_text=_("For example “the co-op”.")
     )
@@ -514,15 +544,16 @@ class PatternForm(VersionedForm):
             self.assignments[day] = chosen[0] if chosen else None
         return cleaned
 
-    def grid(self) -> list[tuple[RotaPerson, list[forms.BoundField]]]:
-        """Rows of the pattern table: a person, and a checkbox per weekday."""
+    def grid(self) -> list[tuple[RotaPerson, list[tuple[str, forms.BoundField]]]]:
+        """Rows of the pattern table: a person, and a weekday and its checkbox
+        for each day (the weekday labels the cell on a phone)."""
         return [
-            (person, [self[f"p{person.pk}_{day}"] for day, _label in self.weekdays])
+            (person, [(label, self[f"p{person.pk}_{day}"]) for day, label in self.weekdays])
             for person in self.people
         ]
 
 
-class ExceptionForm(forms.Form):
+class ExceptionForm(Form):
     venue = forms.ChoiceField(label=_("Place"), choices=[])
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     change = forms.ChoiceField(

@@ -29,6 +29,7 @@ from holdspace.processes.forms import (
 )
 from holdspace.processes.models import Group
 from holdspace.processes.services import Floor, Refused
+from holdspace.web.forms import Form
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
@@ -46,7 +47,7 @@ class AttemptsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  
         return f"{day} ({obj.get_channel_display()})"
 
 
-class ContactForm(forms.Form):
+class ContactForm(Form):
     field_order = [
         "direction",
         "counterpart",
@@ -58,6 +59,12 @@ class ContactForm(forms.Form):
         "answers",
         "share_with",
     ]
+    # Shown under the option they belong to; ignored when another is chosen.
+    applies_when = {
+        "counterpart_note": ("counterpart", Contact.Counterpart.SURROUNDINGS),
+        "answered_on": ("direction", Contact.Direction.OUTGOING),
+        "answers": ("direction", Contact.Direction.INCOMING),
+    }
     direction = forms.ChoiceField(
         label=_("Who reached out"), choices=Contact.Direction.choices, widget=forms.RadioSelect
     )
@@ -66,7 +73,7 @@ class ContactForm(forms.Form):
         label=_("Who exactly"),
         max_length=300,
         required=False,
-        help_text=_("For someone in his surroundings: how your group refers to them."),
+        help_text=_("Only for someone in his surroundings: how your group refers to them."),
     )
     channel = forms.ChoiceField(
         label=_("How"), choices=Contact.Channel.choices, widget=forms.RadioSelect
@@ -82,14 +89,17 @@ class ContactForm(forms.Form):
         label=_("He answered on"),
         required=False,
         widget=DATE_WIDGET,
-        help_text=_("For your own attempt, if he already answered. Leave empty otherwise."),
+        help_text=_(
+            "Only when you contacted him: the day he answered, if he already did. "
+            "Leave empty otherwise."
+        ),
     )
     answers = AttemptsField(
         label=_("This answers our attempts of"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("When he got back to you: tick what he answered."),
+        help_text=_("Only when he contacted you: tick what he answered."),
     )
     share_with = share_with_field()
 
@@ -114,10 +124,9 @@ class ContactForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         answered, day = cleaned.get("answered_on"), cleaned.get("occurred_on")
-        if answered is not None:
-            if cleaned.get("direction") != Contact.Direction.OUTGOING:
-                self.add_error("answered_on", _("Only your own attempts can be answered."))
-            elif day is not None and answered < day:
+        # Left after "contacted us" was chosen, the day is already ignored (applies_when).
+        if answered is not None and cleaned.get("direction") == Contact.Direction.OUTGOING:
+            if day is not None and answered < day:
                 self.add_error(
                     "answered_on", _("An answer cannot come before the attempt it answers.")
                 )
@@ -142,7 +151,7 @@ class EditContactForm(VersionedForm):
         return day
 
 
-class AnsweredForm(forms.Form):
+class AnsweredForm(Form):
     answered_on = forms.DateField(label=_("He answered on"), widget=DATE_WIDGET)
 
     def __init__(
@@ -166,7 +175,7 @@ class AnsweredForm(forms.Form):
 # Meetings ------------------------------------------------------------------------
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     field_order = [
         "internal",
         "occurred_on",
@@ -227,7 +236,6 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = people  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
-        self.fields["outcome"].initial = Meeting.Outcome.SCHEDULED
         self.fields["occurred_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
@@ -276,7 +284,7 @@ class EditMeetingForm(VersionedForm):
         return day
 
 
-class OutcomeForm(forms.Form):
+class OutcomeForm(Form):
     outcome = forms.ChoiceField(
         label=_("What happened"), choices=Meeting.Outcome.choices[1:], widget=forms.RadioSelect
     )
@@ -328,7 +336,7 @@ class OutcomeForm(forms.Form):
         return cleaned
 
 
-class AttendeesForm(forms.Form):
+class AttendeesForm(Form):
     attendees = PeopleField(
         label=_("Who goes from your group"),
         queryset=None,
@@ -346,7 +354,7 @@ def _excerpt(text: str, words: int = 12) -> str:
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
 
 
-class FollowUpStepForm(forms.Form):
+class FollowUpStepForm(Form):
     """A follow-up agreed at ``meeting`` becomes a step: agreed that day,
     unless said otherwise; due on or after it, even if that has passed."""
 
@@ -383,7 +391,7 @@ class FollowUpStepForm(forms.Form):
 # Reports -------------------------------------------------------------------------
 
 
-class PeriodMixin(forms.Form):
+class PeriodMixin(Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         start, end = cleaned.get("period_from"), cleaned.get("period_to")

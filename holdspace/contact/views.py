@@ -131,12 +131,8 @@ def _contact_form(request: HttpRequest, process: Process, **kwargs: Any) -> Cont
 def contact_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _membership = core.get_group_for_user(request, group_id)
     others = core.groups_of(group.process).exclude(pk=group.pk)
-    initial = {
-        "occurred_on": timezone.localdate(),
-        "direction": Contact.Direction.OUTGOING,
-        "counterpart": Contact.Counterpart.HARMING,
-        "channel": Contact.Channel.EMAIL,
-    }
+    # Who reached out, with whom and how are facts: chosen each time, never preset.
+    initial = {"occurred_on": timezone.localdate()}
     form = _contact_form(request, group.process, initial=initial, groups=others)
 
     def save(data: dict[str, Any]) -> Contact:

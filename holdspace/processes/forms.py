@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from holdspace.processes import services
 from holdspace.processes.models import Group, Membership, Process, Responsibility
 from holdspace.processes.terminology import HARMED_HELP, HARMING_HELP, HarmedTerm, HarmingTerm
+from holdspace.web.forms import Form
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -74,7 +75,7 @@ def check_day(value: datetime.date | None, floors: Sequence[services.Floor]) -> 
         raise forms.ValidationError(refusal.message) from None
 
 
-class HappenedForm(forms.Form):
+class HappenedForm(Form):
     """A change that may be written down after it happened: asks when
     (default today), never in the future, never before ``floors`` (the
     start of the process, the record it changes, the change before it)."""
@@ -102,13 +103,13 @@ def share_with_field(help_text: Any = "", label: Any = None) -> GroupsChoiceFiel
     )
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(Form):
     """A form for an editable thing: carries the version it was opened at (S38)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class ProcessForm(forms.Form):
+class ProcessForm(Form):
     name = forms.CharField(
         label=_("Working name"),
         max_length=200,
@@ -206,7 +207,7 @@ class PartyForm(VersionedForm):
     pseudonym = forms.CharField(label=_("Pseudonym"), max_length=100)
 
 
-class GroupForm(forms.Form):
+class GroupForm(Form):
     kind = forms.ChoiceField(label=_("Kind of group"), choices=Group.Kind.choices)
     name = forms.CharField(label=_("Name"), max_length=120)
     purpose = forms.CharField(
@@ -224,7 +225,7 @@ class EditGroupForm(VersionedForm):
     )
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     role = forms.ChoiceField(
         label=_("Role in the group"),
         choices=Membership.Role.choices,
@@ -239,7 +240,7 @@ class InviteForm(forms.Form):
     )
 
 
-class MembershipForm(forms.Form):
+class MembershipForm(Form):
     commitment_until = forms.DateField(
         label=_("Committed until"), required=False, widget=DATE_WIDGET, help_text=COMMITMENT_HELP
     )
@@ -277,7 +278,7 @@ class EditMembershipForm(VersionedForm, MembershipForm):
     pass
 
 
-class ConfirmConflictForm(forms.Form):
+class ConfirmConflictForm(Form):
     reason = forms.CharField(
         label=_("Why the group accepts this"),
         max_length=2000,
@@ -318,7 +319,7 @@ class ResponsibilityForm(HappenedForm):
         return cleaned
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     occurred_on = forms.DateField(
         label=_("Date"),
         widget=DATE_WIDGET,
@@ -340,7 +341,7 @@ class EditNoteForm(VersionedForm, NoteForm):
     pass
 
 
-class AudienceForm(forms.Form):
+class AudienceForm(Form):
     groups = GroupsChoiceField(
         label=_("Groups who can read it"),
         queryset=None,

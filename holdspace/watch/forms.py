@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.processes.forms import VersionedForm
+from holdspace.web.forms import Form
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -44,7 +45,7 @@ class CadenceForm(VersionedForm):
     )
 
 
-class ReminderForm(forms.Form):
+class ReminderForm(Form):
     enabled = forms.BooleanField(
         label=_("Send me reminders by e-mail"),
         required=False,

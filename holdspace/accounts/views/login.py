@@ -137,7 +137,9 @@ def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> s
 def login_code(request: HttpRequest, user: User) -> HttpResponse:
     if not auth.has_two_factor(user):
         return redirect("hs-login-setup")
-    form = CodeForm(posted(request))
+    # A backup code has letters: its own field, without the numeric keyboard.
+    backup = request.GET.get("backup") == "1"
+    form = CodeForm(posted(request), backup=backup)
     if request.method == "POST" and form.is_valid():
         device, throttled = auth.verify_code(user, form.cleaned_data["code"])
         if device is not None:
@@ -150,7 +152,7 @@ def login_code(request: HttpRequest, user: User) -> HttpResponse:
             if throttled
             else _("This code is not right or was already used. Please try again."),
         )
-    return render(request, "accounts/login_code.html", {"form": form})
+    return render(request, "accounts/login_code.html", {"form": form, "backup": backup})
 
 
 @require_http_methods(["GET", "POST"])

@@ -128,7 +128,7 @@ def test_a_process_names_another_group_to_steer_S51(world: World) -> None:
     team = world.groups["support_team"]
     refused = client.post(_steering_urls(world)[0], _settings(world, steering=[str(team.pk)]))
     assert refused.status_code == 200
-    assert b"Select a valid choice" in refused.content
+    assert b"This option is not available any more." in refused.content
     assert not Group.objects.get(pk=team.pk).steers
 
 

@@ -316,7 +316,7 @@ def test_a_cadence_of_zero_or_less_is_refused(world: World, days: str) -> None:
     if days:
         assert_refused(client, url, data, "Please give a number of days from 1 to 3650.")
     else:
-        assert_refused(client, url, data, "This field is required.")
+        assert_refused(client, url, data, "Please fill this in.")
 
 
 def test_the_cadence_changes_when_the_watchdog_speaks(world: World) -> None:

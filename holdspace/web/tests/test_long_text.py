@@ -71,7 +71,7 @@ def test_a_note_a_character_too_long_is_refused_with_its_text_kept_S43(world: Wo
     before = database_snapshot()
     response = _post_as_browser(client, url, occurred_on="2026-11-20", title="Long", body=body)
     assert response.status_code == 200
-    assert "at most 100000 characters (it has 100001)" in html.unescape(response.content.decode())
+    assert "You have 1 character too many." in html.unescape(response.content.decode())
     assert body.encode() in response.content
     assert database_snapshot() == before
 
