@@ -1,6 +1,6 @@
 from django.urls import path
 
-from holdspace.accounts.views import account, instance, invitations, login
+from holdspace.accounts.views import account, instance, invitations, login, stay
 
 urlpatterns = [
     path("login/", login.login_view, name="hs-login"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/setup/", login.login_setup, name="hs-login-setup"),
     path("login/setup/qr.svg", login.login_setup_qr, name="hs-login-setup-qr"),
     path("logout/", login.logout_view, name="hs-logout"),
+    path("account/stay/", stay.stay, name="hs-session-stay"),
     path("invite/<str:token>/", invitations.accept_invitation, name="hs-invite"),
     path("reset/<str:token>/", invitations.reset_password, name="hs-reset-password"),
     path("forgot/", invitations.forgot_password, name="hs-forgot"),
