@@ -37,7 +37,7 @@ from holdspace.commitments.models import (
     WordingProposal,
 )
 from holdspace.processes import access
-from holdspace.processes.models import Group, Process, Record, Responsibility
+from holdspace.processes.models import Group, Membership, Process, Record, Responsibility
 
 M = TypeVar("M", bound=Record)
 
@@ -57,6 +57,16 @@ def survivor_side(process_id: Any) -> Group | None:
         .order_by("created_at")
         .first()
     )
+
+
+def survivor_side_members(process_id: Any) -> QuerySet[User]:
+    """The active members of the survivor's side, who may take part in its
+    decisions (none when the process has no such group)."""
+    group = survivor_side(process_id)
+    if group is None:
+        return User.objects.none()
+    members = Membership.objects.active().filter(group=group).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("username")
 
 
 def speaks_for_survivor(user: User, process_id: Any) -> bool:
@@ -208,3 +218,10 @@ def summary(user: User, process: Process) -> dict[str, int]:
         .exclude(ends_on__lt=today)
         .count(),
     }
+
+
+def letter_written(user: User, process: Process) -> bool:
+    """Whether the account can read a letter of ``process`` (the survivor's
+    side, which writes it, is then not offered to write another)."""
+    visible = access.records_visible_to(user, process).values("pk")
+    return Letter.objects.filter(pk__in=visible).exists()

@@ -392,6 +392,13 @@ class AgreementStatusForm(HappenedForm):
     seen = forms.CharField(required=False, max_length=16)
 
 
+class MembersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # of accounts
+    """Accounts by the name their group knows them by."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.username)
+
+
 class DecisionForm(HappenedForm):
     """``floors``: what any decision cannot come before (the proposal);
     ``approval_floors``: what an approval also cannot (the demand's history)."""
@@ -410,7 +417,7 @@ class DecisionForm(HappenedForm):
         help_text=_("Needed to decline: the group that proposed it reads your reason."),
     )
     happened_on = happened_field(_("Decided on"))
-    participants = forms.ModelMultipleChoiceField(
+    participants = MembersField(
         label=_("Who took part in the decision"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -439,7 +446,6 @@ class DecisionForm(HappenedForm):
         field = self.fields["participants"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  (declared above)
         field.queryset = members if members is not None else User.objects.none()
-        field.label_from_instance = lambda user: user.username  # type: ignore[method-assign]  # a name the group knows
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

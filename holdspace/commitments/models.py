@@ -190,6 +190,10 @@ class WordingProposal(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     # Why the survivor's side decided as it did (required to decline).
     decision_reason = EncryptedTextField(_("why you decided so"), key="demand.data_key", blank=True)
+    # The members of the survivor's side who took part in the decision.
+    participants = models.ManyToManyField(
+        User, blank=True, related_name="+", verbose_name=_("who took part in the decision")
+    )
 
     class Meta:
         ordering = ["-proposed_on", "-proposed_at"]

@@ -23,7 +23,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
-from holdspace.commitments.access import speaks_for_survivor, survivor_side
+from holdspace.commitments.access import (
+    speaks_for_survivor,
+    survivor_side,
+    survivor_side_members,
+)
 from holdspace.commitments.events import Code
 from holdspace.commitments.models import (
     Agreement,
@@ -192,6 +196,11 @@ def check_due(due_on: datetime.date, agreed_on: datetime.date) -> None:
 
 
 # The survivor's side ----------------------------------------------------------
+
+
+NOT_A_PARTICIPANT = _(
+    "Only members of the survivor's side can be named as taking part. Nothing was changed."
+)
 
 
 def _require_survivor_side(user: User, process_id: Any) -> None:
@@ -423,23 +432,30 @@ def decide(
     approve: bool,
     reason: str = "",
     decided_on: datetime.date | None = None,
+    participants: Iterable[User] = (),
 ) -> None:
     """The survivor's side approves or declines a proposal, on the day
     ``decided_on`` (default today); a decline says why, for the group that
     proposed it. An approved end is a status change like any other: refused
-    if the demand ended meanwhile, or changed after that day."""
+    if the demand ended meanwhile, or changed after that day.
+    ``participants``: the members of the survivor's side who took part
+    (refused if one of them is not, or no longer, such a member)."""
     demand = proposal.demand
     _require_survivor_side(by, demand.process_id)
     if not approve and not reason.strip():
         raise Refused(
             _("Please say why you decline. The group that proposed it will read your reason.")
         )
+    present = {by.pk, *(user.pk for user in participants)}  # who decides takes part
     with transaction.atomic():
         writes.still(
             proposal,
             lambda p: p.status == WordingProposal.Status.PENDING,
             _("This proposal was already decided. Nothing was changed."),
         )
+        members = survivor_side_members(demand.process_id).filter(pk__in=present)
+        if len(present) != members.count():
+            raise Refused(NOT_A_PARTICIPANT)
         proposal.status = (
             WordingProposal.Status.APPROVED if approve else WordingProposal.Status.DECLINED
         )
@@ -464,6 +480,7 @@ def decide(
         proposal.save(
             update_fields=["status", "decided_by", "decided_at", "decided_on", "decision_reason"]
         )
+        proposal.participants.set(members)
         audit_record(
             "demand.change_approved" if approve else "demand.change_declined",
             by=by,

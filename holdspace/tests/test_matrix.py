@@ -131,7 +131,7 @@ MATRIX: dict[str, Entry] = {
     "hs-demand-edit": Entry(BOTH, "record_editor", "demand"),
     "hs-demand-reword": Entry(BOTH, "survivor_reader", "demand"),
     "hs-demand-propose": Entry(BOTH, "record_actor", "demand"),
-    "hs-demand-decide": Entry(POST, "survivor_reader", "proposal"),
+    "hs-demand-decide": Entry(BOTH, "survivor_reader", "proposal"),
     "hs-demand-status": Entry(BOTH, "record_actor", "demand"),
     "hs-step-new": Entry(BOTH, "record_actor", "demand"),
     "hs-step": Entry(GET, "record_reader", "step"),

@@ -33,6 +33,8 @@ EVERYONE = [f"{kind}-{role}" for kind in GROUP_KINDS for role in ("coordinator",
     "anonymous",
 ]
 SURVIVOR_SIDE = {"support-coordinator", "support-member"}
+# An approval applies at once: the form asks to confirm it.
+CONFIRMED = {"confirmed": "on"}
 
 
 def _demand(world: World, *, shared_with: tuple[str, ...] = ("contact",)) -> Demand:
@@ -66,7 +68,7 @@ def _every_way_to_weaken(client: Client, demand: Demand, proposal: WordingPropos
     )
     client.post(f"{base}/propose/", {"kind": "reword", "wording": WEAKER, "reason": "Easier."})
     client.post(f"{base}/propose/", {"kind": "withdraw", "wording": "", "reason": "Easier."})
-    client.post(f"{base}/proposals/{proposal.pk}/decide/", {"decision": "approve"})
+    client.post(f"{base}/proposals/{proposal.pk}/decide/", {"decision": "approve", **CONFIRMED})
     client.post(f"{base}/status/", {"status": "withdrawn", "note": ""})
     client.post(f"{base}/status/", {"status": "met", "note": ""})
 
@@ -107,8 +109,11 @@ def test_a_proposal_changes_nothing_until_the_survivors_side_approves(world: Wor
     assert "Waiting for the survivor" in page and WEAKER in page
     proposal = demand.proposals.get()
     support = client_for(world, "support-coordinator")
-    assert b"Approve" in support.get(f"/d/{demand.pk}/").content
-    support.post(f"/d/{demand.pk}/proposals/{proposal.pk}/decide/", {"decision": "approve"})
+    decide = f"/d/{demand.pk}/proposals/{proposal.pk}/decide/"
+    assert f'href="{decide}"'.encode() in support.get(f"/d/{demand.pk}/").content
+    support.post(
+        f"/d/{demand.pk}/proposals/{proposal.pk}/decide/", {"decision": "approve", **CONFIRMED}
+    )
     demand.refresh_from_db()
     assert demand.wording == WEAKER
     # The history shows every wording ever agreed, and who proposed the change.
@@ -163,7 +168,7 @@ def test_an_approved_withdrawal_withdraws_the_demand(world: World) -> None:
         reason="It is met in another way.",
     )
     client_for(world, "support-member").post(
-        f"/d/{demand.pk}/proposals/{withdrawal.pk}/decide/", {"decision": "approve"}
+        f"/d/{demand.pk}/proposals/{withdrawal.pk}/decide/", {"decision": "approve", **CONFIRMED}
     )
     demand.refresh_from_db()
     assert demand.status == Demand.Status.WITHDRAWN
@@ -353,7 +358,7 @@ def test_a_demand_proposed_met_is_met_once_the_survivors_side_approves(world: Wo
     support = client_for(world, "support-coordinator")
     support.post(
         f"/d/{demand.pk}/proposals/{proposal.pk}/decide/",
-        {"decision": "approve", "reason": "We asked the programme too."},
+        {"decision": "approve", "reason": "We asked the programme too.", **CONFIRMED},
     )
     demand.refresh_from_db()
     assert demand.status == Demand.Status.MET
@@ -393,7 +398,9 @@ def test_an_approved_end_of_a_demand_ended_meanwhile_changes_nothing(world: Worl
     services.change_status(demand, by=world.personas["support-member"], status="met", note="")
     client = client_for(world, "support-coordinator")
     url = f"/d/{demand.pk}/proposals/{withdrawal.pk}/decide/"
-    response = assert_refused(client, url, {"decision": "approve", "reason": ""}, "It is “met”")
+    response = assert_refused(
+        client, url, {"decision": "approve", "reason": "", **CONFIRMED}, "It is “met”"
+    )
     assert response.status_code == 200
     withdrawal.refresh_from_db()
     assert withdrawal.status == WordingProposal.Status.PENDING
@@ -411,3 +418,62 @@ def test_a_demand_sent_twice_is_made_once_S52(world: World) -> None:
     demand = Demand.objects.get()
     assert first["Location"] == again.redirect_chain[0][0] == f"/d/{demand.pk}/"
     assert b"This was already saved, so it was not saved twice." in again.content
+
+
+def test_the_decision_page_shows_the_current_and_the_proposed_wording_side_by_side(
+    world: World,
+) -> None:
+    demand = _demand(world)
+    proposal = _propose(world, demand)
+    page = client_for(world, "support-member").get(
+        f"/d/{demand.pk}/proposals/{proposal.pk}/decide/"
+    )
+    text = page.content.decode()
+    compare = text[text.index('class="compare"') :]
+    assert compare.index("Now") < compare.index(ORIGINAL) < compare.index("Proposed")
+    assert compare.index("Proposed") < compare.index(WEAKER)
+    # Everyone of the survivor's side can be named; the reader is ticked already.
+    assert "support-coordinator" in text and "contact-member" not in text
+    mine = world.personas["support-member"].pk
+    assert re.search(rf'value="{mine}"[^>]*checked', text)
+
+
+def test_an_approval_asks_to_confirm_and_changes_nothing_without_it(world: World) -> None:
+    demand = _demand(world)
+    proposal = _propose(world, demand)
+    client = client_for(world, "support-coordinator")
+    url = f"/d/{demand.pk}/proposals/{proposal.pk}/decide/"
+    response = assert_refused(client, url, {"decision": "approve"}, "Please confirm")
+    assert response.status_code == 200
+    demand.refresh_from_db()
+    proposal.refresh_from_db()
+    assert demand.wording == ORIGINAL and proposal.status == WordingProposal.Status.PENDING
+
+
+def test_the_history_names_who_took_part_in_a_decision(world: World) -> None:
+    demand = _demand(world)
+    proposal = _propose(world, demand)
+    member = world.personas["support-member"]
+    client_for(world, "support-coordinator").post(
+        f"/d/{demand.pk}/proposals/{proposal.pk}/decide/",
+        {"decision": "decline", "reason": "Not weaker.", "participants": [str(member.pk)]},
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == WordingProposal.Status.DECLINED
+    page = client_for(world, "contact-member").get(f"/d/{demand.pk}/").content.decode()
+    assert "Took part in the decision: support-coordinator, support-member" in page
+
+
+def test_only_members_of_the_survivors_side_can_be_named_as_taking_part(world: World) -> None:
+    demand = _demand(world)
+    proposal = _propose(world, demand)
+    outsider = world.personas["contact-member"]
+    data = {"decision": "approve", "participants": [str(outsider.pk)], **CONFIRMED}
+    url = f"/d/{demand.pk}/proposals/{proposal.pk}/decide/"
+    assert_refused(client_for(world, "support-member"), url, data, "only members of your group")
+    with pytest.raises(process_services.Refused):
+        services.decide(
+            proposal, by=world.personas["support-member"], approve=True, participants=[outsider]
+        )
+    demand.refresh_from_db()
+    assert demand.wording == ORIGINAL and not proposal.participants.exists()

@@ -187,7 +187,11 @@ def test_a_proposal_approved_and_declined_at_once_is_decided_once_S52(
     with after_reading(monkeypatch, access, "get_for_user"):
         pages = texts(
             at_once(
-                posting(client_for(world, "support-coordinator"), url, {"decision": "approve"}),
+                posting(
+                    client_for(world, "support-coordinator"),
+                    url,
+                    {"decision": "approve", "confirmed": "on"},
+                ),
                 posting(
                     client_for(world, "support-member"),
                     url,

@@ -142,7 +142,12 @@ def test_proposals_decisions_and_wordings_cannot_come_before_what_they_change(
     )
     support = client_for(world, "support-member")
     url = f"/d/{demand.pk}/proposals/{made.pk}/decide/"
-    decision = {"decision": "approve", "reason": "We checked.", "happened_on": _day(30)}
+    decision = {
+        "decision": "approve",
+        "reason": "We checked.",
+        "happened_on": _day(30),
+        "confirmed": "on",
+    }
     assert_refused(support, url, decision, f"It was proposed on {_shown(20)}.", "We checked.")
     reword = {"wording": "Finish a programme.", "version": demand.version, "happened_on": _day(41)}
     assert_refused(support, f"/d/{demand.pk}/wording/", reword, message, "Finish a programme.")

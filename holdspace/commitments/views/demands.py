@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from holdspace.accounts.models import User
 from holdspace.commitments import access, services, starters
 from holdspace.commitments.forms import (
     AssessForm,
@@ -77,7 +78,11 @@ def demand_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     steps = list(access.steps_of(user, demand))
     core.open_keys(steps)
     today = timezone.localdate()
-    proposals = list(demand.proposals.select_related("proposed_by", "decided_by", "proposed_in"))
+    proposals = list(
+        demand.proposals.select_related(
+            "proposed_by", "decided_by", "proposed_in"
+        ).prefetch_related("participants")
+    )
     for proposal in proposals:
         proposal.demand = demand  # loaded already, with its process
     return render(
@@ -89,11 +94,7 @@ def demand_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             demand=demand,
             wordings=list(demand.wordings.select_related("agreed_by", "proposed_by")),
             status_changes=list(demand.status_changes.select_related("changed_by")),
-            pending=[
-                (p, decision_form(p))
-                for p in proposals
-                if p.status == WordingProposal.Status.PENDING
-            ],
+            pending=[p for p in proposals if p.status == WordingProposal.Status.PENDING],
             decided=[p for p in proposals if p.status != WordingProposal.Status.PENDING],
             steps=[(step, step.is_overdue(today)) for step in steps],
             evidence=list(demand.evidence.select_related("added_by")),
@@ -192,34 +193,38 @@ def demand_propose(request: HttpRequest, record_id: UUID) -> HttpResponse:
     )
 
 
-def decision_form(proposal: WordingProposal, data: Any = None) -> DecisionForm:
-    # Ids name the proposal: the demand's page shows one form per proposal.
+def decision_form(proposal: WordingProposal, user: User, data: Any = None) -> DecisionForm:
     return DecisionForm(
         data,
-        auto_id=f"decide-{proposal.pk}-%s",
+        auto_id="decide-%s",
+        initial={"participants": [user.pk]},
         floors=services.decision_floors(proposal, approve=False),
         approval_floors=services.decision_floors(proposal),
+        members=access.survivor_side_members(proposal.demand.process_id),
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @core.per_object_access
 def demand_decide(request: HttpRequest, record_id: UUID, proposal_id: UUID) -> HttpResponse:
-    """Approve or decline a proposal (sent from the demand's page). A decline
-    needs a reason: without one, the decision is shown again on its own page,
-    with what was typed."""
+    """Approve or decline a proposal, on a page that shows the current and the
+    proposed version side by side. A decline needs a reason; an approval, a
+    ticked confirmation (it applies at once); both name who took part."""
     demand = access.get_for_user(request, record_id, Demand, survivor=True)
     proposal = access.get_proposal(request, demand, proposal_id)
-    form = decision_form(proposal, request.POST)
-    if form.is_valid():
+    user = core.request_user(request)
+    pending = proposal.status == WordingProposal.Status.PENDING  # as read, before any attempt
+    form = decision_form(proposal, user, posted(request))
+    if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
             services.decide(
                 proposal,
-                by=core.request_user(request),
+                by=user,
                 approve=approve,
                 reason=form.cleaned_data["reason"],
                 decided_on=form.cleaned_data["happened_on"],
+                participants=form.cleaned_data["participants"],
             )
         except Refused as refusal:
             form.add_error(None, refusal.message)
@@ -234,7 +239,9 @@ def demand_decide(request: HttpRequest, record_id: UUID, proposal_id: UUID) -> H
     return render(
         request,
         "commitments/demand_decide.html",
-        record_context(request, demand, demand=demand, proposal=proposal, form=form),
+        record_context(
+            request, demand, demand=demand, proposal=proposal, form=form, pending=pending
+        ),
     )
 
 
@@ -300,7 +307,12 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
         "commitments/step_form.html",
         record_context(request, demand, demand=demand, templates=starters.STEP_TEMPLATES),
         save=save,
-        saved=_("The step is saved. It is his task: note here what he reports."),
+        saved=demand.process.terms.pick(
+            he=_("The step is saved. It is his task: note here what he reports."),
+            she=_("The step is saved. It is her task: note here what she reports."),
+            they=_("The step is saved. It is their task: note here what they report."),
+            none=_("The step is saved. It is the task of the %(term)s: note here what is reported."),
+        ),
         field="due_on",
     )
 

@@ -192,7 +192,7 @@ def _write_it_all_down(world: World) -> dict[str, Any]:
     }
     _ok(client, f"/d/{demand.pk}/propose/", proposal)
     proposed = WordingProposal.objects.get(demand=demand)
-    decision = {"decision": "approve", "reason": "", "happened_on": _day(240)}
+    decision = {"decision": "approve", "reason": "", "happened_on": _day(240), "confirmed": "on"}
     _ok(client, f"/d/{demand.pk}/proposals/{proposed.pk}/decide/", decision)
     commitments.note_due_dates()  # the watchdog's tick: the late step is overdue
     return {
