@@ -15,6 +15,7 @@ from holdspace.accounts.models import KeptPost
 from holdspace.processes.models import Membership
 from holdspace.testing import World, code_for, log_in_through_forms, stored_bytes
 from holdspace.testing.world import fresh_world
+from holdspace.watch.tick import tick
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,16 @@ def test_it_is_never_stored_in_the_clear_S1(
             log_in_through_forms(client, user)
             assert canary.encode() in client.get(url).content
         assert canary not in caplog.text
+
+
+def test_the_tick_deletes_what_nobody_came_back_for(world: World) -> None:
+    user = world.personas["support-member"]
+    client = Client()
+    with time_machine.travel("2026-11-22 23:00:00", tick=False) as traveller:
+        log_in_through_forms(client, user)
+        _save_late(client, world, "Never picked up", traveller)
+        tick()
+        assert KeptPost.objects.filter(user=user).exists()
+        traveller.shift(61 * 60)
+        tick()
+    assert not KeptPost.objects.filter(user=user).exists()
