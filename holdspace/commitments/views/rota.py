@@ -95,10 +95,10 @@ def _rota_context(request: HttpRequest, agreement: Agreement, **extra: Any) -> d
     )
 
 
-def _pattern_row(venue: RotaVenue, names: dict[Any, Any]) -> list[Any]:
-    """Who may come on Monday … Sunday (None: nobody)."""
+def _pattern_row(venue: RotaVenue, names: dict[Any, Any]) -> list[tuple[str, Any]]:
+    """Each weekday, Monday … Sunday, and who may come then (None: nobody)."""
     by_day = {slot.weekday: slot.person_id for slot in venue.slots.all()}
-    return [names.get(by_day.get(day)) for day in range(7)]
+    return [(label, names.get(by_day.get(day))) for day, label in _weekdays()]
 
 
 @require_GET
