@@ -134,6 +134,7 @@ class RewordForm(VersionedForm, HappenedForm):
 
 class ProposalForm(HappenedForm):
     field_order = ["kind", "wording", "reason", "happened_on"]
+    applies_when = {"wording": ("kind", WordingProposal.Kind.REWORD)}
     kind = forms.ChoiceField(
         label=_("You propose"),
         choices=WordingProposal.Kind.choices,
