@@ -69,6 +69,28 @@ def survivor_side_members(process_id: Any) -> QuerySet[User]:
     return User.objects.filter(pk__in=members).order_by("username")
 
 
+def decisions_waiting_for(
+    user: User, processes: QuerySet[Process]
+) -> list[tuple[Process, WordingProposal]]:
+    """The proposals waiting for a decision of the account's own group, with
+    their process: those on demands it may read, in ``processes``, where it
+    speaks for the survivor's side. Ids and dates only: nothing is opened."""
+    found: list[tuple[Process, WordingProposal]] = []
+    for process in processes:
+        if not speaks_for_survivor(user, process.pk):
+            continue
+        readable = access.records_visible_to(user, process).values("pk")
+        waiting = (
+            WordingProposal.objects.filter(
+                demand__in=readable, status=WordingProposal.Status.PENDING
+            )
+            .only("pk", "demand", "proposed_on", "kind")
+            .order_by("proposed_on", "proposed_at")
+        )
+        found += [(process, proposal) for proposal in waiting]
+    return found
+
+
 def speaks_for_survivor(user: User, process_id: Any) -> bool:
     group = survivor_side(process_id)
     return group is not None and access.active_memberships(user).filter(group=group).exists()

@@ -167,6 +167,7 @@ MATRIX: dict[str, Entry] = {
     "hs-report": Entry(GET, "record_reader", "report"),
     "hs-report-edit": Entry(BOTH, "record_editor", "report"),
     "hs-cadence": Entry(BOTH, "process_steerer", "process"),
+    "hs-respond": Entry(GET, "process_member", "process"),
     "hs-reminders": Entry(BOTH, "signed_in", None),
     "hs-calendar": Entry(BOTH, "signed_in", None),
     "hs-calendar-feed": Entry(GET, "secret_link", "calendar"),

@@ -22,6 +22,24 @@ from holdspace.watch.models import CalendarFeed
 from holdspace.web.policy import log_denied, public, signed_in
 
 
+@require_GET
+@access.per_object_access
+def respond(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    """What to do after a breach or a missed meeting, where the alerts that
+    ask a group to decide together lead (until decisions are recorded)."""
+    process = access.get_process_for_user(request, process_id)
+    mine = access.group_ids_for(access.request_user(request), process.pk)
+    return render(
+        request,
+        "watch/respond.html",
+        {
+            "process": process,
+            "terms": process.terms,
+            "my_groups": [group for group in access.groups_of(process) if group.pk in mine],
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @access.per_object_access
 def cadence(request: HttpRequest, process_id: UUID) -> HttpResponse:

@@ -348,7 +348,7 @@ def test_our_unanswered_attempts_keep_no_cadence_and_the_alert_puts_the_duty_on_
             counterpart_note="",
             summary="We wrote again.",
         )
-    page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/contact/")
+    page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/")
     text = re.sub(r"\s+", " ", page.content.decode())
     overdue = re.search(r'data-kind="contact_overdue">(.*?)</li>', text)
     assert overdue is not None  # the e-mail of 30 days ago does not keep the cadence
