@@ -24,6 +24,12 @@ class ProcessesConfig(AppConfig):
                 Record.Kind.EVENT, _("event"), "hs-record", "processes/includes/rows/event.html"
             )
         )
+        for name, label, url_name, order, anchor in (
+            ("overview", _("Overview"), "hs-process", 0, ""),
+            ("chronology", _("Chronology"), "hs-timeline", 80, ""),
+            ("groups", _("Groups"), "hs-process", 90, "groups"),
+        ):
+            registry.register_nav(registry.NavLink(name, label, url_name, order, anchor))
         values: dict[str, dict[str, Any]] = {
             Event.Code.PROCESS_STATUS: dict(Process.Status.choices)
         }

@@ -10,6 +10,8 @@ watchdog, and those to come) registers, in its ``AppConfig.ready()``:
 - its **events**: codes, labels, the template that words them and the labels
   of their values (:func:`register_event`);
 - its **sections** of the process page and the overview (:func:`register_section`);
+  a section with a page of its own (``crumb``) is also a place in the
+  process's navigation (:func:`process_nav`);
 - its **part of the demo** (:func:`register_demo`);
 - the access rules of its URLs for the authorization matrix (:func:`register_route`;
   the older apps still list theirs in the matrix itself).
@@ -72,6 +74,19 @@ class Section:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A place in the navigation inside a process: a label and the URL name
+    of its page, which takes the process id."""
+
+    name: str
+    label: Any
+    url_name: str
+    order: int = 50
+    anchor: str = ""  # a part of that page ("groups": #groups)
+    app: str = "processes"
+
+
+@dataclass(frozen=True)
 class Route:
     """Who may open one of an app's URLs, for the authorization matrix
     (holdspace/tests/test_matrix.py names the rules and targets). With
@@ -99,6 +114,7 @@ class DemoPart:
 KINDS: dict[str, RecordKind] = {}
 EVENTS: dict[str, EventKind] = {}
 SECTIONS: dict[str, Section] = {}
+NAV: dict[str, NavLink] = {}
 ROUTES: dict[str, Route] = {}
 DEMO: dict[str, DemoPart] = {}
 
@@ -119,6 +135,10 @@ def register_event(event: EventKind) -> None:
 
 def register_section(section: Section) -> None:
     _add(SECTIONS, section.name, section)
+
+
+def register_nav(link: NavLink) -> None:
+    _add(NAV, link.name, link)
 
 
 def register_route(route: Route) -> None:
@@ -142,6 +162,17 @@ def sections(where: str) -> list[Section]:
     return sorted(
         (s for s in SECTIONS.values() if s.where == where), key=lambda s: (s.order, s.name)
     )
+
+
+def process_nav() -> list[NavLink]:
+    """The places of the navigation inside a process, in order: those
+    registered with :func:`register_nav` and every section with a page."""
+    links = list(NAV.values())
+    for section in SECTIONS.values():
+        if section.crumb is not None and section.where == "process":
+            label, url_name = section.crumb
+            links.append(NavLink(section.name, label, url_name, section.order, app=section.app))
+    return sorted(links, key=lambda link: (link.order, link.name))
 
 
 def demo_parts() -> list[DemoPart]:
@@ -171,6 +202,6 @@ def timeline_related() -> tuple[str, ...]:
 
 def apps() -> set[str]:
     """The labels of the apps that plug into processes (not processes itself)."""
-    tables: list[Mapping[str, Any]] = [KINDS, EVENTS, SECTIONS, ROUTES, DEMO]
+    tables: list[Mapping[str, Any]] = [KINDS, EVENTS, SECTIONS, NAV, ROUTES, DEMO]
     found = {entry.app for table in tables for entry in table.values()}
     return found - {"processes"}

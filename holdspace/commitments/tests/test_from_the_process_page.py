@@ -75,3 +75,18 @@ def test_other_groups_see_only_what_they_can_start(world: World) -> None:
     page = client_for(world, "contact-member").get(f"/p/{world.process.pk}/").content.decode()
     assert "Add an agreement" in page
     assert "Write the letter" not in page and "Add a demand" not in page
+
+
+def test_write_the_letter_disappears_once_the_letter_exists(world: World) -> None:
+    client = client_for(world, "support-member")
+    pages = [f"/p/{world.process.pk}/", f"/p/{world.process.pk}/commitments/"]
+    letter_form = _follow(client, pages[1], "Write the letter")
+    client.post(
+        letter_form, {"occurred_on": "2026-01-01", "title": "To all", "body": "What happened."}
+    )
+    assert Letter.objects.count() == 1
+    for page in pages:
+        content = client.get(page).content.decode()
+        assert "Write the letter" not in content, page
+        # Adding a demand is now the page's primary action.
+        assert re.search(r'<a class="button" href="[^"]+">Add a demand</a>', content), page

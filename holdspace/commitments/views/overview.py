@@ -51,6 +51,7 @@ def creation_links(user: User, process: Process) -> dict[str, object]:
     mine = core.group_ids_for(user, process.pk)
     return {
         "survivor_group": side if side is not None and side.pk in mine else None,
+        "letter_written": access.letter_written(user, process),
         "agreement_groups": [g for g in core.groups_of(process) if g.pk in mine],
     }
 

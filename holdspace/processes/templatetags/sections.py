@@ -1,5 +1,6 @@
 """The breadcrumb of a page that belongs to another app's section of a
-process (the demands' pages, the contact log …), from the registry."""
+process (the demands' pages, the contact log …), and the navigation inside
+a process, from the registry."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from holdspace.processes import registry
 
@@ -21,3 +23,49 @@ def section_crumb(name: str, process: Any) -> dict[str, Any] | None:
         return None
     label, url_name = section.crumb
     return {"label": label, "url": reverse(url_name, args=[process.pk])}
+
+
+@register.simple_tag
+def process_nav(process: Any, current: str = "") -> list[dict[str, Any]]:
+    """``{"label", "url", "current"}`` for each place of the navigation inside
+    ``process``; ``current`` names the place the page belongs to."""
+    links = []
+    for link in registry.process_nav():
+        url = reverse(link.url_name, args=[process.pk])
+        links.append(
+            {
+                "label": link.label,
+                "url": f"{url}#{link.anchor}" if link.anchor else url,
+                "current": link.name == current,
+            }
+        )
+    return links
+
+
+def _section_of(record: Any) -> dict[str, Any] | None:
+    """The crumb of the section that the app of ``record``'s kind has, if any."""
+    app = registry.KINDS[record.kind].app if record.kind in registry.KINDS else ""
+    for section in registry.sections("process"):
+        if section.app == app and section.crumb is not None:
+            return section_crumb(section.name, record.process)
+    return None
+
+
+@register.simple_tag
+def record_crumbs(record: Any, section: str = "") -> list[dict[str, Any]]:
+    """The crumbs that lead to ``record`` below its process: its section's
+    (unless the page already names ``section``), then the record's own."""
+    crumbs = []
+    if not section and (crumb := _section_of(record)) is not None:
+        crumbs.append(crumb)
+    label = registry.KINDS[record.kind].label if record.kind in registry.KINDS else record.kind
+    crumbs.append({"label": capfirst(label), "url": record.get_absolute_url()})
+    return crumbs
+
+
+@register.simple_tag
+def back_from(record: Any) -> str:
+    """Where "Back" leads from ``record``'s page: where its breadcrumb ends
+    (its section's page, or the process)."""
+    crumb = _section_of(record)
+    return crumb["url"] if crumb is not None else reverse("hs-process", args=[record.process_id])

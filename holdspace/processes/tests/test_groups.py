@@ -274,3 +274,19 @@ def test_an_expired_group_link_cannot_be_used_S27(world: World) -> None:
         assert b"This link cannot be used" in client.get(path).content
         client.post(path, {"commitment_until": "", "capacity_note": "", "conflict_of_interest": ""})
     assert not Membership.objects.filter(user__username="late-comer").exists()
+
+
+def test_the_group_page_links_to_its_work(world: World) -> None:
+    """The group's records of every registered kind, one link away."""
+    from holdspace.processes import registry
+
+    group = world.groups["contact"]
+    client = _client(world.personas["contact-member"])
+    page = client.get(f"/g/{group.pk}/").content.decode()
+    timeline = f"/p/{world.process.pk}/timeline/?group={group.pk}"
+    assert f'href="{timeline}"' in page
+    for name, _label in registry.kind_choices():
+        link = f"{timeline}&amp;kind={name}"
+        assert f'href="{link}"' in page, name
+        # The link opens that group's records of that kind.
+        assert client.get(link.replace("&amp;", "&")).status_code == 200

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from holdspace.accounts.views.account import recent_password
 from holdspace.lib.http import posted
-from holdspace.processes import access, services, writes
+from holdspace.processes import access, registry, services, writes
 from holdspace.processes.forms import (
     ConfirmConflictForm,
     EditGroupForm,
@@ -50,6 +50,7 @@ def group_detail(request: HttpRequest, group_id: UUID) -> HttpResponse:
             "members": members,
             "invitations": access.pending_invitations(group) if mine.is_coordinator else [],
             "invite_form": InviteForm(),
+            "kinds": registry.kind_choices(),
             "responsibilities": [
                 r for r in access.responsibilities_of(group.process) if r.group_id == group.pk
             ],

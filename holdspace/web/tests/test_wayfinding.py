@@ -4,6 +4,8 @@ person, a group, a process or a record: titles show in tabs and history."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -13,20 +15,19 @@ from django.test import Client
 from django.urls import reverse
 
 from holdspace.accounts.models import Invitation
-from holdspace.processes import services
+from holdspace.processes import registry, services
 from holdspace.processes.models import Note
 from holdspace.testing import BUILDERS, PageStructure, World, routes
 from holdspace.tests import test_matrix
-from holdspace.tests.test_matrix import COMMITMENTS, MATRIX, ORACLE, PERSONAS, Browsers, _targets
+from holdspace.tests.test_matrix import COMMITMENTS, MATRIX, ORACLE, PERSONAS, _targets
 from holdspace.vault.keyring import using
 
 pytestmark = pytest.mark.django_db
 
 SUFFIX = " – Holdspace"
 
-# The matrix's world (records of every kind) and its signed-in browsers.
+# The matrix's world (records of every kind), with a browser per persona.
 matrix_world = test_matrix.matrix_world
-browsers = test_matrix.browsers
 
 
 def _title(content: bytes) -> str:
@@ -82,28 +83,120 @@ def _forbidden_words(world: World) -> set[str]:
     return words
 
 
-def test_every_page_names_its_function_and_nothing_else(
-    matrix_world: World, browsers: Browsers
-) -> None:
-    world = matrix_world
+class Wayfinding(HTMLParser):
+    """What tells people where they are on a page: the breadcrumbs, the
+    navigation inside a process, the links and buttons of the main part and
+    the status tags inside headings."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crumbs: list[str] = []  # hrefs
+        self.places: list[tuple[str, str, str]] = []  # (href, aria-current, text)
+        self.controls: list[tuple[str, set[str], str, str]] = []  # (tag, classes, href, text)
+        self.tags_in_headings: list[str] = []
+        self._nav = ""
+        self._in_main = False
+        self._heading = 0
+        self._open: tuple[str, set[str], str, str] | None = None
+        self._text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {key: value or "" for key, value in attrs}
+        classes = set(attributes.get("class", "").split())
+        if tag == "nav":
+            self._nav = next((c for c in ("breadcrumbs", "process-nav") if c in classes), "")
+        elif tag == "main":
+            self._in_main = True
+        elif tag in ("h1", "h2"):
+            self._heading += 1
+        elif self._heading and "tag" in classes:
+            self.tags_in_headings.append(tag)
+        if tag == "a" and self._nav == "breadcrumbs":
+            self.crumbs.append(attributes.get("href", ""))
+        if tag in ("a", "button") and (self._in_main or self._nav):
+            self._open = (
+                tag,
+                classes,
+                attributes.get("href", ""),
+                attributes.get("aria-current", ""),
+            )
+            self._text = ""
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav":
+            self._nav = ""
+        elif tag == "main":
+            self._in_main = False
+        elif tag in ("h1", "h2"):
+            self._heading -= 1
+        elif tag in ("a", "button") and self._open is not None:
+            kind, classes, href, current = self._open
+            text = " ".join(self._text.split())
+            if self._nav == "process-nav":
+                self.places.append((href, current, text))
+            elif not self._nav:
+                self.controls.append((kind, classes, href, text))
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        self._text += data
+
+    def primary(self) -> list[str]:
+        """The texts of the controls styled as a primary action."""
+        return [
+            text
+            for kind, classes, _href, text in self.controls
+            if (kind == "button" or "button" in classes)
+            and not classes & {"button--secondary", "link-button"}
+        ]
+
+
+def _read(page: Page) -> Wayfinding:
+    found = Wayfinding()
+    found.feed(page.html)
+    return found
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the route's name
+    path: str
+    persona: str
+    status: int
+    html: str
+
+
+@pytest.fixture(scope="module")
+def pages(matrix_world: World) -> dict[str, Page]:
+    """Every routed page a browser can GET, opened once by the first persona
+    who may, on a real object (non-HTML answers and redirects left out)."""
+    world, clients = matrix_world, test_matrix.BROWSERS[0].clients
     tokens = _tokens(world)
-    forbidden = _forbidden_words(world)
-    seen: dict[str, str] = {}  # title -> the route that has it
+    found = {}
     for name in sorted({name for name, _path in routes()}):
         if "GET" not in MATRIX[name].methods:
             continue
         persona, args = _persona_and_args(world, name, tokens)
-        client = browsers.clients[persona] if persona in browsers.clients else Client()
-        response = client.get(reverse(name, args=args))
-        if "text/html" not in response.get("Content-Type", "") or response.status_code == 302:
-            continue
-        assert response.status_code == 200, (name, persona, response.status_code)
-        title = _title(response.content)
+        path = reverse(name, args=args)
+        response = clients.get(persona, Client()).get(path)
+        if "text/html" in response.get("Content-Type", "") and response.status_code != 302:
+            found[name] = Page(name, path, persona, response.status_code, response.content.decode())
+    # Most pages answer a page of their own; a guard that checked nothing would pass.
+    assert len(found) > len(MATRIX) // 2, sorted(found)
+    return found
+
+
+def test_every_page_names_its_function_and_nothing_else(
+    matrix_world: World, pages: dict[str, Page]
+) -> None:
+    forbidden = _forbidden_words(matrix_world)
+    seen: dict[str, str] = {}  # title -> the route that has it
+    for name, page in pages.items():
+        assert page.status == 200, (name, page.persona, page.status)
+        title = _title(page.html.encode())
         assert title.strip() and title != "Holdspace", (name, title)
         assert not any(word in title for word in forbidden), (name, title)
         assert seen.setdefault(title, name) == name, f"{name} and {seen[title]} share {title!r}"
-    # Most pages answer a page of their own; a guard that checked nothing would pass.
-    assert len(seen) > len(MATRIX) // 2, sorted(seen)
 
 
 def test_error_pages_have_titles_of_their_own(client: Client) -> None:
@@ -129,3 +222,77 @@ def test_every_page_template_has_a_title_block() -> None:
     assert len(pages) > 50
     untitled = [name for name in pages if "{% block title %}" not in templates[name]]
     assert untitled == []
+
+
+def _inside(world: World, pages: dict[str, Page]) -> dict[str, Wayfinding]:
+    """The pages inside the world's process: their breadcrumbs lead through it."""
+    process_url = reverse("hs-process", args=[world.process.pk])
+    found = {name: _read(page) for name, page in pages.items()}
+    inside = {name: page for name, page in found.items() if process_url in page.crumbs}
+    assert len(inside) > 30, sorted(inside)
+    return inside
+
+
+def test_every_page_inside_a_process_has_its_navigation(
+    matrix_world: World, pages: dict[str, Page]
+) -> None:
+    expected = [
+        reverse(link.url_name, args=[matrix_world.process.pk])
+        + (f"#{link.anchor}" if link.anchor else "")
+        for link in registry.process_nav()
+    ]
+    assert len(expected) >= 5  # overview, contact, demands, chronology, groups
+    inside, marked = _inside(matrix_world, pages), 0
+    for name, page in inside.items():
+        assert [href for href, _current, _text in page.places] == expected, name
+        current = [href for href, current, _text in page.places if current]
+        assert len(current) <= 1, (name, current)
+        marked += len(current)
+        assert all(current == "page" for _href, current, _text in page.places if current)
+        # A place's own page is marked as the current one.
+        if pages[name].path in expected:
+            assert current == [pages[name].path], name
+    # Nearly every page says which part of the process it belongs to.
+    assert marked >= len(inside) * 0.9, marked
+
+
+def test_the_navigation_is_built_from_what_apps_register(
+    matrix_world: World, pages: dict[str, Page], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = registry.NavLink("extra", "A new part", "hs-cadence", order=55, app="toy")
+    monkeypatch.setitem(registry.NAV, "extra", link)
+    page = pages["hs-process"]
+    found = _read(
+        Page(
+            "",
+            "",
+            "",
+            200,
+            test_matrix.BROWSERS[0].clients[page.persona].get(page.path).content.decode(),
+        )
+    )
+    texts = [text for _href, _current, text in found.places]
+    assert texts.index("Contact and meetings") < texts.index("A new part")
+    assert texts.index("A new part") < texts.index("Demands and agreements")
+
+
+def test_back_and_cancel_go_where_the_breadcrumb_ends(
+    matrix_world: World, pages: dict[str, Page]
+) -> None:
+    checked = 0
+    for name, page in _inside(matrix_world, pages).items():
+        for _kind, _classes, href, text in page.controls:
+            if text == "Cancel" or text.startswith("Back"):
+                assert href == page.crumbs[-1], (name, text, href, page.crumbs)
+                checked += 1
+    assert checked > 30
+
+
+def test_each_page_has_one_primary_action_at_most(pages: dict[str, Page]) -> None:
+    for name, page in pages.items():
+        assert len(_read(page).primary()) <= 1, (name, _read(page).primary())
+
+
+def test_status_tags_stay_out_of_headings(pages: dict[str, Page]) -> None:
+    for name, page in pages.items():
+        assert _read(page).tags_in_headings == [], name
