@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy as _
 
 from holdspace.processes import services
 from holdspace.processes.models import Group, Membership, Process, Responsibility
-from holdspace.processes.terminology import HARMED_HELP, HARMING_HELP, HarmedTerm, HarmingTerm
+from holdspace.processes.terminology import (
+    HARMED_HELP,
+    HARMING_HELP,
+    PRONOUN_HELP,
+    HarmedTerm,
+    HarmingPronoun,
+    HarmingTerm,
+)
 from holdspace.web.forms import Form
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -106,7 +113,14 @@ def share_with_field(help_text: Any = "", label: Any = None) -> GroupsChoiceFiel
 class VersionedForm(Form):
     """A form for an editable thing: carries the version it was opened at (S38)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value"),
+            _("This page could not be matched to what is saved. Please open it again."),
+        ),
+    )
 
 
 class ProcessForm(Form):
@@ -131,6 +145,18 @@ class ProcessForm(Form):
         widget=forms.RadioSelect,
         help_text=HARMING_HELP,
     )
+    harming_pronoun = forms.ChoiceField(
+        label=_("Pronoun for the person who caused harm"),
+        choices=HarmingPronoun.choices,
+        initial=HarmingPronoun.HE,
+        # Preselected in the browser; a form sent without it keeps the default.
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=PRONOUN_HELP,
+    )
+
+    def clean_harming_pronoun(self) -> str:
+        return str(self.cleaned_data.get("harming_pronoun") or HarmingPronoun.HE)
 
 
 class NewProcessForm(ProcessForm):

@@ -126,6 +126,16 @@ class Form(forms.Form):
             speak_plainly(field)
         super().full_clean()
 
+    def get_context(self) -> dict[str, Any]:
+        # Problems of hidden fields join the form's own, without Django's
+        # "(Hidden field version)" in front.
+        context = super().get_context()
+        errors = self.non_field_errors().copy()
+        for field in context["hidden_fields"]:
+            errors.extend(field.errors)
+        context["errors"] = errors
+        return context
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for name, (choice, value) in self.applies_when.items():

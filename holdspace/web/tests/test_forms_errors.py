@@ -322,3 +322,16 @@ def test_the_code_field_opens_the_numeric_keyboard(client: Client, user: User) -
     backup = client.get("/login/code/?backup=1").content.decode()
     field = re.search(r'<input type="text" name="code"[^>]*>', backup)
     assert field and 'inputmode="text"' in field.group(0)
+
+
+def test_a_problem_of_a_hidden_field_is_said_plainly() -> None:
+    from holdspace.processes.forms import EditNoteForm
+
+    form = EditNoteForm({"version": "x", "occurred_on": "2026-01-01", "body": "Text"})
+    assert not form.is_valid()
+    summary = re.search(r"<ul class=\"error-summary__list\">.*?</ul>", str(form), re.S)
+    assert summary
+    assert "<li>This page could not be matched to what is saved. Please open it again.</li>" in (
+        summary.group(0)
+    )
+    assert "Hidden field" not in str(form)
