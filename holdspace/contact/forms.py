@@ -29,6 +29,7 @@ from holdspace.processes.forms import (
 )
 from holdspace.processes.models import Group
 from holdspace.processes.services import Floor, Refused
+from holdspace.processes.terminology import Terms
 from holdspace.web.forms import Form
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -159,11 +160,19 @@ class AnsweredForm(Form):
         *args: Any,
         attempted: datetime.date,
         floors: Sequence[Floor] = (),
+        terms: Terms | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.attempted, self.floors = attempted, floors
         self.fields["answered_on"].initial = timezone.localdate()
+        if terms is not None:
+            self.fields["answered_on"].label = terms.pick(
+                he=_("He answered on"),
+                she=_("She answered on"),
+                they=_("They answered on"),
+                none=_("The %(term)s answered on"),
+            )
 
     def clean_answered_on(self) -> datetime.date:
         day = not_in_future(self.cleaned_data["answered_on"])

@@ -173,7 +173,7 @@ def contact_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             contact,
             contact=contact,
             counterpart=words[contact.counterpart],
-            answered_form=AnsweredForm(attempted=contact.occurred_on),
+            answered_form=AnsweredForm(attempted=contact.occurred_on, terms=contact.process.terms),
         ),
     )
 
@@ -211,6 +211,7 @@ def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
         posted(request),
         attempted=contact.occurred_on,
         floors=[since_the_start(contact.process)],
+        terms=contact.process.terms,
     )
 
     def save(data: dict[str, Any]) -> Contact:
@@ -223,7 +224,12 @@ def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
         "contact/answered_form.html",
         record_context(request, contact, contact=contact),
         save=save,
-        saved=_("Noted: he answered."),
+        saved=contact.process.terms.pick(
+            he=_("Noted: he answered."),
+            she=_("Noted: she answered."),
+            they=_("Noted: they answered."),
+            none=_("Noted: the %(term)s answered."),
+        ),
         field="answered_on",
     )
 

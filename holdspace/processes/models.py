@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from holdspace.accounts.models import User, hash_token
 from holdspace.processes import registry
-from holdspace.processes.terminology import HarmedTerm, HarmingTerm, Terms
+from holdspace.processes.terminology import HarmedTerm, HarmingPronoun, HarmingTerm, Terms
 from holdspace.vault.fields import EncryptedTextField, UnreadableText
 from holdspace.vault.models import DataKey
 
@@ -58,6 +58,9 @@ class Process(models.Model):
     harming_term = models.CharField(
         max_length=32, choices=HarmingTerm.choices, default=HarmingTerm.PERSON_WHO_CAUSED_HARM
     )
+    harming_pronoun = models.CharField(
+        max_length=8, choices=HarmingPronoun.choices, default=HarmingPronoun.HE
+    )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 
@@ -69,7 +72,7 @@ class Process(models.Model):
 
     @property
     def terms(self) -> Terms:
-        return Terms(self.harmed_term, self.harming_term)
+        return Terms(self.harmed_term, self.harming_term, self.harming_pronoun)
 
 
 class Party(models.Model):

@@ -8,6 +8,7 @@ German.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils.functional import Promise
@@ -29,6 +30,17 @@ class HarmingTerm(models.TextChoices):
     PERPETRATOR = "perpetrator", pgettext_lazy("term", "perpetrator")
 
 
+class HarmingPronoun(models.TextChoices):
+    """How the pages speak about the person who caused harm mid-sentence.
+    Each sentence is written whole for each choice (Terms.pick), never pieced
+    together from a pronoun."""
+
+    HE = "he", _("he / him")
+    SHE = "she", _("she / her")
+    THEY = "they", _("they / them")
+    NONE = "none", _("no pronoun: the words chosen above")
+
+
 # Capitalised forms for headings and the start of sentences.
 _HARMED_TITLE: dict[str, Promise] = {
     HarmedTerm.SURVIVOR: pgettext_lazy("term title", "Survivor"),
@@ -42,6 +54,7 @@ _HARMING_TITLE: dict[str, Promise] = {
 
 HARMED_HELP = _("How your groups speak about the person who was harmed.")
 HARMING_HELP = _("How your groups speak about the person who caused the harm.")
+PRONOUN_HELP = _("The pages use it in sentences such as “He answered” or “She answered”.")
 
 
 @dataclass(frozen=True)
@@ -50,6 +63,7 @@ class Terms:
 
     harmed_key: str
     harming_key: str
+    pronoun: str = HarmingPronoun.HE
 
     @property
     def harmed(self) -> Promise:
@@ -66,3 +80,16 @@ class Terms:
     @property
     def harming_title(self) -> Promise:
         return _HARMING_TITLE[self.harming_key]
+
+    def pick(self, *, he: Any, she: Any, they: Any, none: Any, **values: Any) -> str:
+        """The sentence written for this process's pronoun, with ``%(term)s``
+        (the process's words for the person who caused harm) and ``values``
+        filled in."""
+        chosen = {
+            HarmingPronoun.HE: he,
+            HarmingPronoun.SHE: she,
+            HarmingPronoun.THEY: they,
+            HarmingPronoun.NONE: none,
+        }
+        text = chosen.get(HarmingPronoun(self.pronoun), he)
+        return str(text) % {"term": self.harming, **values}

@@ -311,7 +311,9 @@ def step_new(request: HttpRequest, record_id: UUID) -> HttpResponse:
             he=_("The step is saved. It is his task: note here what he reports."),
             she=_("The step is saved. It is her task: note here what she reports."),
             they=_("The step is saved. It is their task: note here what they report."),
-            none=_("The step is saved. It is the task of the %(term)s: note here what is reported."),
+            none=_(
+                "The step is saved. It is the task of the %(term)s: note here what is reported."
+            ),
         ),
         field="due_on",
     )

@@ -54,6 +54,7 @@ class NewProcess:
     group_kind: str
     group_name: str
     commitment_until: datetime.date | None
+    harming_pronoun: str = "he"
 
 
 def is_party(user: User) -> bool:
@@ -78,6 +79,7 @@ def create_process(creator: User, data: NewProcess) -> Process:
             started_on=data.started_on,
             harmed_term=data.harmed_term,
             harming_term=data.harming_term,
+            harming_pronoun=data.harming_pronoun,
         )
         process.data_key = ring.new_data_key(process.pk)
         process.name = data.name

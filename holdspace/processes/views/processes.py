@@ -172,6 +172,7 @@ def process_edit(request: HttpRequest, process_id: UUID) -> HttpResponse:
         "started_on": process.started_on,
         "harmed_term": process.harmed_term,
         "harming_term": process.harming_term,
+        "harming_pronoun": process.harming_pronoun,
         "status": process.status,
         "steering": named.filter(steers=True),
         "version": process.version,

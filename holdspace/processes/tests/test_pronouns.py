@@ -1,0 +1,84 @@
+"""The pages speak about the person who caused harm in the pronoun the
+process chose, not always "he" (issue 12)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from holdspace.processes.models import Process
+from holdspace.testing import World, client_for
+from holdspace.testing.commitments import build_records
+
+pytestmark = pytest.mark.django_db
+
+# The pronoun chosen, and what the contact page's button, the meeting page's
+# heading and the step page's button say then.
+CHOICES = [
+    ("he", "He answered", "Meeting with him", "He did it: mark as done", "his answer"),
+    ("she", "She answered", "Meeting with her", "She did it: mark as done", "her answer"),
+    ("they", "They answered", "Meeting with them", "They did it: mark as done", "their answer"),
+    (
+        "none",
+        "The perpetrator answered",
+        "Meeting with the perpetrator",
+        "The perpetrator did it: mark as done",
+        "the answer of the perpetrator",
+    ),
+]
+
+
+@pytest.mark.parametrize(("pronoun", "answered", "meeting", "done", "answer"), CHOICES)
+def test_contact_meeting_and_step_pages_use_the_chosen_pronoun(
+    world: World, pronoun: str, answered: str, meeting: str, done: str, answer: str
+) -> None:
+    Process.objects.filter(pk=world.process.pk).update(
+        harming_pronoun=pronoun, harming_term="perpetrator"
+    )
+    people = {
+        "support": world.personas["support-member"],
+        "contact": world.personas["contact-member"],
+    }
+    records = build_records(world.groups, people)
+    client = client_for(world, "contact-member")
+    pages = {
+        answered: reverse("hs-contact", args=[records.contact.pk]),
+        meeting: reverse("hs-meeting", args=[records.meeting.pk]),
+        done: reverse("hs-step", args=[records.step.pk]),
+    }
+    for sentence, url in pages.items():
+        page = client.get(url).content.decode()
+        assert sentence in page, url
+        if pronoun != "he":
+            assert not any(word in page for word in (">He ", " him<", "He did it")), url
+    form = client.get(reverse("hs-contact-answered", args=[records.contact.pk]))
+    day = records.contact.occurred_on
+    assert f"Your attempt of {day.day} {day:%B} {day.year}: when did {answer} come?" in (
+        form.content.decode()
+    )
+    response = client.post(
+        reverse("hs-contact-answered", args=[records.contact.pk]),
+        {"answered_on": records.contact.occurred_on.isoformat()},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert f"Noted: {answered[0].lower()}{answered[1:]}." in response.content.decode()
+
+
+def test_a_process_chooses_its_pronoun_in_its_settings(world: World) -> None:
+    client = client_for(world, "support-coordinator")
+    pid = world.process.pk
+    page = client.get(f"/p/{pid}/settings/").content.decode()
+    assert "they / them" in page
+    data = {
+        "name": "Willow",
+        "started_on": world.process.started_on.isoformat(),
+        "harmed_term": "survivor",
+        "harming_term": "person_who_caused_harm",
+        "harming_pronoun": "she",
+        "status": "active",
+        "version": Process.objects.get(pk=pid).version,
+    }
+    response = client.post(f"/p/{pid}/settings/", data)
+    assert response.status_code == 302, response.content
+    assert Process.objects.get(pk=pid).harming_pronoun == "she"
