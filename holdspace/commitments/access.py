@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from holdspace.accounts.models import User
+from holdspace.commitments import deadlines
 from holdspace.commitments.models import (
     Agreement,
     Demand,
@@ -232,12 +233,12 @@ def summary(user: User, process: Process) -> dict[str, int]:
         "demands": demands.count(),
         "demands_met": demands.filter(status=Demand.Status.MET).count(),
         "steps_overdue": Step.objects.filter(
-            pk__in=visible, status=Step.Status.OPEN, due_on__lt=today
+            deadlines.overdue("due_on", today), pk__in=visible, status=Step.Status.OPEN
         ).count(),
         "agreements_in_force": Agreement.objects.filter(
             pk__in=visible, status=Agreement.Status.AGREED
         )
-        .exclude(ends_on__lt=today)
+        .exclude(deadlines.overdue("ends_on", today))
         .count(),
     }
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
+from holdspace.commitments import deadlines
 from holdspace.processes.models import Group, Record
 from holdspace.vault.fields import EncryptedTextField
 
@@ -227,7 +228,7 @@ class Step(Record):
         return f"step {self.pk}"
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
-        return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())
+        return self.status == self.Status.OPEN and deadlines.is_overdue(self.due_on, today)
 
 
 class Evidence(models.Model):
@@ -308,8 +309,11 @@ class Agreement(Record):
         return f"agreement {self.pk}"
 
     def is_expired(self, today: datetime.date | None = None) -> bool:
-        day = today or timezone.localdate()
-        return self.status == self.Status.AGREED and self.ends_on is not None and self.ends_on < day
+        return self.status == self.Status.AGREED and deadlines.is_overdue(self.ends_on, today)
+
+    def review_overdue(self, today: datetime.date | None = None) -> bool:
+        """In force, and the day to look at it again has passed."""
+        return self.status == self.Status.AGREED and deadlines.is_overdue(self.review_on, today)
 
     def effective_status(self, today: datetime.date | None = None) -> str:
         return str(self.Status.EXPIRED) if self.is_expired(today) else str(self.status)

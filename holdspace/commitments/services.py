@@ -23,6 +23,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
+from holdspace.commitments import deadlines
 from holdspace.commitments.access import (
     speaks_for_survivor,
     survivor_side,
@@ -872,7 +873,7 @@ def note_due_dates(today: datetime.date | None = None) -> int:
     with transaction.atomic():
         ended = (
             Agreement.objects.select_for_update()
-            .filter(status=Agreement.Status.AGREED, ends_on__lt=day)
+            .filter(deadlines.overdue("ends_on", day), status=Agreement.Status.AGREED)
             .select_related("process", "author_group")
         )
         for agreement in ended:
@@ -890,7 +891,7 @@ def note_due_dates(today: datetime.date | None = None) -> int:
             noted += 1
         already = Event.objects.filter(code=Code.STEP_STATUS, value=Step.OVERDUE).values("about_id")
         late = (
-            Step.objects.filter(status=Step.Status.OPEN, due_on__lt=day)
+            Step.objects.filter(deadlines.overdue("due_on", day), status=Step.Status.OPEN)
             .exclude(pk__in=already)
             .select_related("process", "author_group")
         )

@@ -47,6 +47,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
+from holdspace.commitments import deadlines
 from holdspace.contact import figures
 
 CONTACT_OVERDUE = "contact_overdue"
@@ -180,9 +181,9 @@ def severity(due: datetime.date, today: datetime.date, lead_days: int) -> str | 
     """None while the due date is further away than the lead time."""
     if today < due - datetime.timedelta(days=lead_days):
         return None
-    if today < due:
-        return SOON
-    return DUE if today == due else OVERDUE
+    if deadlines.is_overdue(due, today):  # what overdue means on every page
+        return OVERDUE
+    return DUE if today == due else SOON
 
 
 def alerts(facts: Facts, today: datetime.date) -> list[Alert]:

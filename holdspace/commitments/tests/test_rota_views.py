@@ -77,7 +77,11 @@ def test_the_rota_shows_conflicts_from_changes(world: World) -> None:
         {"venue": venue.pk, "date": date, "change": "also", "person": other.pk},
     )
     page = client.get(f"/a/{agreement.pk}/rota/").content.decode()
-    assert "1 day in the next four weeks needs a look." in page
+    assert "1 day in the next four weeks needs a look:" in page
+    # The message names the day and what to do, before the table.
+    text = re.sub(r"\s+", " ", page)
+    said = f"{date:%A}, {date.day} {date:%B} {date.year}: more than one person may come."
+    assert said in text and text.index(said) < text.index("Every week")
     row = re.search(rf"{date.day} {date:%B} {date.year}</th>.*?</tr>", page, re.S)
     assert row is not None and "Conflict: more than one person" in row.group(0)
     nobody = soon(5)
@@ -86,7 +90,9 @@ def test_the_rota_shows_conflicts_from_changes(world: World) -> None:
         {"venue": venue.pk, "date": nobody, "change": "nobody", "person": ""},
     )
     page = client.get(f"/a/{agreement.pk}/rota/").content.decode()
-    assert "2 days in the next four weeks need a look." in page and "Gap: nobody" in page
+    assert "2 days in the next four weeks need a look:" in page and "Gap: nobody" in page
+    said = f"{nobody:%A}, {nobody.day} {nobody:%B} {nobody.year}: nobody may come."
+    assert said in re.sub(r"\s+", " ", page)
 
 
 def test_the_venue_page_names_only_the_place_the_days_and_the_pseudonyms(world: World) -> None:

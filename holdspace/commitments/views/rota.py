@@ -79,7 +79,7 @@ def _rota_context(request: HttpRequest, agreement: Agreement, **extra: Any) -> d
                 venue,
                 _pattern_row(venue, names),
                 lines[venue.pk],
-                sum(1 for line in lines[venue.pk] if line.conflict),
+                [line for line in lines[venue.pk] if line.conflict],  # the days that need a look
             )
             for venue in venues
         ],
