@@ -56,7 +56,10 @@ def test_a_weekly_pattern_with_two_people_on_one_day_is_refused(world: World) ->
     green = next(p for p in agreement.rota_people.all() if p.pseudonym == "Green")
     data[f"p{green.pk}_0"] = "on"  # Monday: both
     message = "On Monday, Blue / Green would both be there."
-    assert_refused(client, f"/a/{agreement.pk}/rota/places/{venue.pk}/", data, message)
+    page = assert_refused(client, f"/a/{agreement.pk}/rota/places/{venue.pk}/", data, message)
+    # In the error summary, and the title says so (issue 12).
+    assert f"<li>{message}".encode() in page.content and b"data-hs-error-summary" in page.content
+    assert b"<title>Error: " in page.content
 
 
 def test_the_rota_shows_conflicts_from_changes(world: World) -> None:
