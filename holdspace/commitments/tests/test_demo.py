@@ -59,7 +59,7 @@ def test_the_demo_shows_every_kind_of_commitment(tmp_path: Path) -> None:
 
     sharing = Agreement.objects.get(agreement_kind=Agreement.Kind.SPACE_SHARING)
     rota = contact.get(f"/a/{sharing.pk}/rota/").content.decode()
-    assert "1 day in the next four weeks needs a look." in rota
+    assert "1 day in the next four weeks needs a look:" in rota
 
     support = _log_in("demo-support-member")
     assert b"Approve" in support.get(f"/d/{reworded.pk}/").content
