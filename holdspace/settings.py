@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "holdspace.web.middleware.PolicyMiddleware",
+    "holdspace.web.middleware.MethodNotAllowedMiddleware",
     "holdspace.accounts.middleware.BusyMiddleware",
     "holdspace.web.middleware.StorageFullMiddleware",
 ]

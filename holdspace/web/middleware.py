@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
 
 from holdspace.lib import storage
 from holdspace.vault import session as vault_session
@@ -77,6 +78,22 @@ class PolicyMiddleware:
         if policy_of(view_func) is None:
             log_denied(request, "view_without_policy")
             raise Http404
+
+
+class MethodNotAllowedMiddleware:
+    """A page in plain words instead of Django's empty 405 (a form's address
+    opened as a link, a reload after the session changed); nothing was done."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if response.status_code != 405 or getattr(response, "content", b""):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
 
 
 class SessionMiddleware(DjangoSessionMiddleware):

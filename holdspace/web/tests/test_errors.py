@@ -59,3 +59,12 @@ def test_an_oversized_request_is_refused_cleanly_S43(client: Client, user: User)
     # A log-in form is nothing to show back: no password on the page.
     assert PASSWORD.encode() not in response.content
     assert database_snapshot() == before
+
+
+def test_a_form_address_opened_as_a_page_explains_in_plain_words(client: Client) -> None:
+    response = client.get("/exit/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    page = response.content.decode()
+    assert "This page cannot be opened like this" in page and "Nothing was changed." in page
+    assert "Leave this site now" in page
