@@ -47,7 +47,8 @@ def _section_of(record: Any) -> dict[str, Any] | None:
     app = registry.KINDS[record.kind].app if record.kind in registry.KINDS else ""
     for section in registry.sections("process"):
         if section.app == app and section.crumb is not None:
-            return section_crumb(section.name, record.process)
+            label, url_name = section.crumb  # by id: no query for the process
+            return {"label": label, "url": reverse(url_name, args=[record.process_id])}
     return None
 
 
