@@ -89,7 +89,9 @@ class MethodNotAllowedMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
-        if response.status_code != 405 or getattr(response, "content", b""):
+        if response.status_code != 405 or not isinstance(response, HttpResponse):
+            return response
+        if response.content:
             return response
         page = render(request, "405.html", status=405)
         page["Allow"] = response.get("Allow", "")
