@@ -62,6 +62,6 @@ def test_the_demo_shows_every_kind_of_commitment(tmp_path: Path) -> None:
     assert "1 day in the next four weeks needs a look:" in rota
 
     support = _log_in("demo-support-member")
-    assert b"Approve" in support.get(f"/d/{reworded.pk}/").content
+    assert b"Decide on this proposal" in support.get(f"/d/{reworded.pk}/").content
     timeline = support.get(f"/p/{process.pk}/timeline/").content.decode()
     assert "is overdue." in timeline
