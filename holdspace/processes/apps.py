@@ -25,7 +25,7 @@ class ProcessesConfig(AppConfig):
             )
         )
         for name, label, url_name, order, anchor in (
-            ("overview", _("Overview"), "hs-process", 0, ""),
+            ("overview", _("Process overview"), "hs-process", 0, ""),
             ("chronology", _("Chronology"), "hs-timeline", 80, ""),
             ("groups", _("Groups"), "hs-process", 90, "groups"),
         ):
