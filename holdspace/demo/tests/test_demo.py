@@ -115,7 +115,8 @@ def test_each_demo_role_sees_what_its_role_should(tmp_path: Path) -> None:
         assert b"Process Juniper" not in content and b"How we want to work" not in content
         if username == "demo-pending":
             dashboard = client.get("/dashboard/").content
-            assert b"waiting for a coordinator to confirm" in dashboard
+            assert b"Waiting for a coordinator of this group to confirm you." in dashboard
+            assert b"cannot read this yet" not in dashboard
 
 
 def test_the_demo_spans_two_years_with_varied_audiences() -> None:
