@@ -4,7 +4,9 @@
  * - A text with a limit counts its characters from 75 % of the limit, as
  *   the server counts them (code points; a line break is sent as two).
  * - Fields that only apply to one radio option stay hidden until it is
- *   chosen (GOV.UK's conditional reveal). The server ignores them otherwise. */
+ *   chosen (GOV.UK's conditional reveal). The server ignores them otherwise.
+ *   Unlike GOV.UK, no aria-expanded: ARIA does not allow it on a radio, and
+ *   axe (holdspace/tests/test_browser_pages.py) refuses it. */
 (function () {
   "use strict";
 
@@ -81,7 +83,6 @@
           // A field with a problem stays in view, whatever is chosen.
           var hide = !radio.checked && !panel.querySelector(".errorlist");
           panel.classList.toggle("conditional--hidden", hide);
-          radio.setAttribute("aria-expanded", hide ? "false" : "true");
         });
       }
       radios.forEach(function (radio) { radio.addEventListener("change", sync); });
