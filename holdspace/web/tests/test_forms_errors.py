@@ -335,3 +335,27 @@ def test_a_problem_of_a_hidden_field_is_said_plainly() -> None:
         summary.group(0)
     )
     assert "Hidden field" not in str(form)
+
+
+class _Reached(Form):
+    applies_when = {"answered_on": ("direction", "outgoing")}
+    direction = forms.ChoiceField(
+        choices=[("outgoing", "we"), ("incoming", "he")], widget=forms.RadioSelect
+    )
+    answered_on = forms.DateField(required=False)
+
+
+def test_a_field_for_another_choice_is_ignored_even_when_malformed() -> None:
+    form = _Reached({"direction": "incoming", "answered_on": "soon"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["answered_on"] is None
+
+
+def test_a_field_for_the_chosen_option_is_checked_and_kept() -> None:
+    refused = _Reached({"direction": "outgoing", "answered_on": "soon"})
+    assert not refused.is_valid() and "answered_on" in refused.errors
+    kept = _Reached({"direction": "outgoing", "answered_on": "2026-01-02"})
+    assert kept.is_valid() and kept.cleaned_data["answered_on"] == datetime.date(2026, 1, 2)
+    # With no option chosen, nothing is thrown away.
+    undecided = _Reached({"direction": "", "answered_on": "2026-01-02"})
+    assert not undecided.is_valid() and undecided.cleaned_data["answered_on"] is not None
