@@ -46,9 +46,18 @@ SESSION_KEY = "hs_kept_path"
 # Never kept: the CSRF token, the one-time token, passwords, codes, keys.
 SECRET_FIELD = re.compile(r"csrf|submission|password|passwort|code|token|secret|recovery|key")
 # Pages where a POST never carries writing (leaving quickly, logging out).
-NOT_KEPT = {"hs-quick-exit", "hs-logout", "hs-session-stay", "hs-login", "hs-login-code"}
-# Far more than any form of Holdspace holds; beyond it nothing is kept.
-MAX_BYTES = 512 * 1024
+NOT_KEPT = {
+    "hs-quick-exit",
+    "hs-logout",
+    "hs-session-stay",
+    "hs-login",
+    "hs-login-code",
+    "hs-draft-save",
+    "hs-draft-discard",
+}
+# More than any form of Holdspace holds (a letter of 200,000 characters in
+# UTF-8); beyond it nothing is kept.
+MAX_BYTES = 1024 * 1024
 
 NOTE = _("You were logged out while writing. Here is what you wrote; check it and save it again.")
 
@@ -57,7 +66,8 @@ def _ad(user_id: object) -> bytes:
     return f"kept|{user_id}".encode()
 
 
-def _fields(request: HttpRequest) -> dict[str, list[str]]:
+def fields_of(request: HttpRequest) -> dict[str, list[str]]:
+    """The posted fields that carry text, without tokens, passwords and codes."""
     fields: dict[str, list[str]] = {}
     for name in request.POST:
         if SECRET_FIELD.search(name.lower()):
@@ -93,26 +103,46 @@ def keep(request: HttpRequest, user: User) -> bool:
     purge()
     if request.method != "POST" or _url_name(request.path_info) in NOT_KEPT:
         return False
-    fields = _fields(request)
+    fields = fields_of(request)
     if not fields:
         return False
-    plain = json.dumps({"path": request.path, "fields": fields}).encode("utf-8")
-    if len(plain) > MAX_BYTES:
+    sealed = seal_for_account(user, {"path": request.path, "fields": fields}, _ad(user.pk))
+    if sealed is None:
         return False
+    with transaction.atomic():
+        KeptPost.objects.filter(user=user).delete()
+        KeptPost.objects.create(user=user, sealed_key=sealed[0], payload=sealed[1])
+    log.info("kept.stored user=%s", user.pk)
+    return True
+
+
+def seal_for_account(user: User, content: dict[str, Any], ad: bytes) -> tuple[bytes, bytes] | None:
+    """(sealed key, payload): ``content`` as JSON under a fresh key (padded
+    to a size bucket), the key sealed to the account's public key and both
+    bound to ``ad``. None when the content is unusually large or the
+    account's key is missing or not vouched for by the instance key (S46)."""
+    plain = json.dumps(content, ensure_ascii=False).encode("utf-8")
+    if len(plain) > MAX_BYTES:
+        return None
     try:
         public = attest.account_public_key(user.pk)
     except (AccountKey.DoesNotExist, attest.KeyForgery):
-        return False
+        return None
     key = crypto.random_bytes()
-    with transaction.atomic():
-        KeptPost.objects.filter(user=user).delete()
-        KeptPost.objects.create(
-            user=user,
-            sealed_key=crypto.seal_to(public, key, _ad(user.pk)),
-            payload=crypto.seal_data(key, plain, _ad(user.pk)),
-        )
-    log.info("kept.stored user=%s", user.pk)
-    return True
+    return crypto.seal_to(public, key, ad), crypto.seal_data(key, plain, ad)
+
+
+def open_for_account(
+    private: bytes, sealed_key: bytes, payload: bytes, ad: bytes
+) -> dict[str, Any] | None:
+    """What :func:`seal_for_account` sealed, or None if ``private`` (or ``ad``)
+    does not open it."""
+    try:
+        key = crypto.open_sealed(private, sealed_key, ad)
+        content = json.loads(crypto.open_data(key, payload, ad))
+    except (crypto.CryptoError, ValueError):
+        return None
+    return content if isinstance(content, dict) else None
 
 
 def _open(user: User, private: bytes | None) -> dict[str, Any] | None:
@@ -124,14 +154,11 @@ def _open(user: User, private: bytes | None) -> dict[str, Any] | None:
     if row.created_at < timezone.now() - KEEP_FOR or private is None:
         row.delete()
         return None
-    try:
-        key = crypto.open_sealed(private, bytes(row.sealed_key), _ad(user.pk))
-        kept = json.loads(crypto.open_data(key, bytes(row.payload), _ad(user.pk)))
-    except (crypto.CryptoError, ValueError):
+    kept = open_for_account(private, bytes(row.sealed_key), bytes(row.payload), _ad(user.pk))
+    if kept is None:
         # A key replaced since (a reset without the recovery key) opens nothing.
         row.delete()
-        return None
-    return kept if isinstance(kept, dict) else None
+    return kept
 
 
 def after_login(request: HttpRequest, user: User) -> str | None:
@@ -164,12 +191,19 @@ def fill(request: HttpRequest, form: forms.Form) -> bool:
     fields = kept.get("fields") if kept else None
     if not isinstance(fields, dict):
         return False
+    put_into(form, fields)
+    request.hs_kept = True  # type: ignore[attr-defined]  # a draft does not cover it (accounts.drafts)
+    messages.warning(request, NOTE)
+    return True
+
+
+def put_into(form: forms.Form, fields: dict[str, Any]) -> None:
+    """Show ``fields`` (name -> values, as sent) in ``form`` as its initial
+    values; the one-time token stays the form's own."""
     for name, values in fields.items():
         if name in form.fields and isinstance(values, list) and values:
             multiple = isinstance(form.fields[name], forms.MultipleChoiceField)
             form.initial[name] = [str(v) for v in values] if multiple else str(values[0])
-    messages.warning(request, NOTE)
-    return True
 
 
 def discard(user: User) -> None:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from holdspace.accounts import kept
@@ -67,7 +68,8 @@ class SessionLifetimeMiddleware:
                 request, _("You were logged out because the session ran out. Please log in again.")
             )
             return
-        if now - seen_at > SEEN_RESOLUTION:
+        # A draft sent by the page's script is no sign that someone is there.
+        if now - seen_at > SEEN_RESOLUTION and request.path_info != reverse("hs-draft-save"):
             request.session[SEEN_AT] = now
 
 

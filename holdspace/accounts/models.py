@@ -209,6 +209,27 @@ class KeptPost(models.Model):
         return f"kept post {self.pk}"
 
 
+class Draft(models.Model):
+    """A long form being written, saved every half minute by the page's
+    script (accounts.drafts): sealed to the author's public key, one per
+    account and page, deleted when the form is saved or discarded."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # A keyed digest of the page's path: the path itself is inside the payload.
+    page = models.CharField(max_length=64)
+    sealed_key = models.BinaryField()
+    payload = models.BinaryField()
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page"], name="one_draft_per_account_and_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.pk}"
+
+
 class Session(AbstractBaseSession):
     """Django's database session, plus the account, so that all sessions of
     an account can be ended at once (removal, deactivation, password reset)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from holdspace.accounts.views import account, instance, invitations, login, stay
+from holdspace.accounts.views import account, drafts, instance, invitations, login, stay
 
 urlpatterns = [
     path("login/", login.login_view, name="hs-login"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/setup/qr.svg", login.login_setup_qr, name="hs-login-setup-qr"),
     path("logout/", login.logout_view, name="hs-logout"),
     path("account/stay/", stay.stay, name="hs-session-stay"),
+    path("account/drafts/save/", drafts.save_draft, name="hs-draft-save"),
+    path("account/drafts/discard/", drafts.discard_draft, name="hs-draft-discard"),
     path("invite/<str:token>/", invitations.accept_invitation, name="hs-invite"),
     path("reset/<str:token>/", invitations.reset_password, name="hs-reset-password"),
     path("forgot/", invitations.forgot_password, name="hs-forgot"),

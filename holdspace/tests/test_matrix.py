@@ -82,6 +82,8 @@ MATRIX: dict[str, Entry] = {
     "hs-backup-codes-new": Entry(BOTH, "signed_in", None),
     "hs-password-change": Entry(BOTH, "signed_in", None),
     "hs-session-stay": Entry(POST, "signed_in", None),
+    "hs-draft-save": Entry(POST, "signed_in", None),
+    "hs-draft-discard": Entry(POST, "signed_in", None),
     "hs-reauth": Entry(BOTH, "signed_in", None),
     "hs-account-authenticator": Entry(BOTH, "signed_in", None),
     "hs-account-authenticator-qr": Entry(GET, "signed_in", None),

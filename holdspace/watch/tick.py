@@ -8,7 +8,7 @@ import threading
 
 from django.db import close_old_connections, connections
 
-from holdspace.accounts import kept
+from holdspace.accounts import drafts, kept
 from holdspace.commitments.services import note_due_dates
 from holdspace.watch.reminders import send_reminders
 
@@ -19,6 +19,7 @@ def tick() -> tuple[int, int]:
     """(dates noted, reminders sent). Also deletes text kept from an expired
     session that nobody came back for (accounts.kept)."""
     kept.purge()
+    drafts.purge()
     return note_due_dates(), send_reminders()
 
 

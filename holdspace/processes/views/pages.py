@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from holdspace.accounts import kept
+from holdspace.accounts import drafts, kept
 from holdspace.processes import access, writes
 from holdspace.processes.models import Record
 from holdspace.processes.services import Refused
@@ -46,6 +46,7 @@ def form_page(
     carries a one-time token: sent twice, it saves once (S52)."""
     writes.offer(form)
     kept.fill(request, form)  # what was sent as the last session ran out
+    drafts.fill(request, form)  # or what was being written when the page was left
     if request.method == "POST" and form.is_valid():
         try:
             target = writes.save_once(access.request_user(request), form, save)
@@ -55,6 +56,7 @@ def form_page(
         except Refused as refusal:
             form.add_error(field, refusal.message)
         else:
+            drafts.done(access.request_user(request), request.path)
             messages.success(request, saved)
             return redirect(target)
     return render(request, template, {**context, "form": form})

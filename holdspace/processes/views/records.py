@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from holdspace.accounts import kept
+from holdspace.accounts import drafts, kept
 from holdspace.lib.http import posted
 from holdspace.processes import access, registry, services, writes
 from holdspace.processes.forms import AudienceForm, EditNoteForm, NoteForm
@@ -30,6 +30,7 @@ def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     user = access.request_user(request)
     form = writes.offer(NoteForm(posted(request), initial={"occurred_on": timezone.localdate()}))
     kept.fill(request, form)
+    drafts.fill(request, form)
     if request.method == "POST" and form.is_valid():
         # Saved once, however often the form is sent (S52).
         try:
@@ -39,6 +40,7 @@ def note_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
         except writes.AlreadySaved as first:
             messages.info(request, first.message)
             return redirect(writes.fallback(request, first))
+        drafts.done(user, request.path)
         messages.success(request, _("The note is saved. Only your group can read it."))
         return redirect(target)
     return render(request, "processes/note_form.html", {"group": group, "form": form})
@@ -98,6 +100,7 @@ def versioned_edit(
     form = make_form(posted(request), initial=initial)
     # Text sent as the last session ran out, with the version it was opened at.
     kept.fill(request, form)
+    drafts.fill(request, form)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         expected = data.pop("version")
@@ -119,6 +122,7 @@ def versioned_edit(
                 },
                 status=409,
             )
+        drafts.done(access.request_user(request), request.path)
         messages.success(request, saved)
         return redirect(record.get_absolute_url())
     return render(request, template, {**context, "record": record, "form": form})
