@@ -5,7 +5,8 @@
  * while it changes, and when the page is hidden or left, so that a closed tab
  * or a lost connection loses at most half a minute. Nothing is sent when the
  * page is left by sending a form (saving it deletes the draft), nor when
- * nothing changed since the page was opened. */
+ * nothing changed since the page was opened. Only forms sent to the page
+ * they are on take part: those pages fill the draft in again. */
 (function () {
   "use strict";
 
@@ -68,6 +69,12 @@
     });
   }
 
+  // Only forms that are sent to the page itself: those pages fill a draft in again.
+  function toThisPage(form) {
+    var target = form.getAttribute("action");
+    return !target || new URL(target, window.location.href).pathname === window.location.pathname;
+  }
+
   function init() {
     var marker = document.getElementById("hs-drafts");
     if (!marker) {
@@ -83,7 +90,7 @@
       true
     );
     document.querySelectorAll("main form[method='post']").forEach(function (form) {
-      if (form.querySelector("textarea") && !form.hasAttribute("data-hs-no-draft")) {
+      if (form.querySelector("textarea") && toThisPage(form) && !form.hasAttribute("data-hs-no-draft")) {
         watch(form, url, state);
       }
     });
