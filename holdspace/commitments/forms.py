@@ -430,7 +430,7 @@ class DecisionForm(HappenedForm):
         error_messages={"invalid_choice": _("Please tick only members of your group.")},
     )
     confirmed = forms.BooleanField(
-        label=_("We have read the current and the proposed version side by side, and agree."),
+        label=_("We compared both versions and want the proposed one to apply."),
         required=False,
         help_text=_("Needed to approve: the change applies at once."),
     )
