@@ -81,15 +81,18 @@ class Terms:
     def harming_title(self) -> Promise:
         return _HARMING_TITLE[self.harming_key]
 
-    def pick(self, *, he: Any, she: Any, they: Any, none: Any, **values: Any) -> str:
-        """The sentence written for this process's pronoun, with ``%(term)s``
-        (the process's words for the person who caused harm) and ``values``
-        filled in."""
+    def choose(self, *, he: Any, she: Any, they: Any, none: Any) -> Any:
+        """The one of four whole sentences written for this process's pronoun."""
         chosen = {
             HarmingPronoun.HE: he,
             HarmingPronoun.SHE: she,
             HarmingPronoun.THEY: they,
             HarmingPronoun.NONE: none,
         }
-        text = chosen.get(HarmingPronoun(self.pronoun), he)
+        return chosen.get(HarmingPronoun(self.pronoun), he)
+
+    def pick(self, *, he: Any, she: Any, they: Any, none: Any, **values: Any) -> str:
+        """The sentence for this process's pronoun, with ``%(term)s`` (the
+        process's words for the person who caused harm) and ``values`` filled in."""
+        text = self.choose(he=he, she=she, they=they, none=none)
         return str(text) % {"term": self.harming, **values}

@@ -65,6 +65,41 @@ def test_contact_meeting_and_step_pages_use_the_chosen_pronoun(
     assert f"Noted: {answered[0].lower()}{answered[1:]}." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("pronoun", "meeting", "contact"),
+    [
+        ("he", "Plan a meeting with him,", "a meeting he missed"),
+        ("she", "Plan a meeting with her,", "a meeting she missed"),
+        ("none", "Plan a meeting with the perpetrator,", "a meeting the perpetrator missed"),
+    ],
+)
+def test_forms_and_settings_pages_use_the_chosen_pronoun(
+    world: World, pronoun: str, meeting: str, contact: str
+) -> None:
+    Process.objects.filter(pk=world.process.pk).update(
+        harming_pronoun=pronoun, harming_term="perpetrator"
+    )
+    people = {
+        "support": world.personas["support-member"],
+        "contact": world.personas["contact-member"],
+    }
+    build_records(world.groups, people)  # a contact, so that there are figures
+    client = client_for(world, "contact-coordinator")
+    group = world.groups["contact"]
+    page = client.get(reverse("hs-meeting-new", args=[group.pk])).content.decode()
+    assert meeting in page
+    page = client.get(reverse("hs-cadence", args=[world.process.pk])).content.decode()
+    assert contact in page
+    # The contact log and the process page's figures.
+    pronoun_words = {"he": "him", "she": "her", "none": "the perpetrator"}[pronoun]
+    for url in (
+        reverse("hs-contact-log", args=[world.process.pk]),
+        reverse("hs-process", args=[world.process.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert f"Replies and messages from {pronoun_words}" in page, url
+
+
 def test_a_process_chooses_its_pronoun_in_its_settings(world: World) -> None:
     client = client_for(world, "support-coordinator")
     pid = world.process.pk
