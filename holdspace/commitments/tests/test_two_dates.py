@@ -6,6 +6,7 @@ day is refused in plain words, with what was typed kept and nothing changed."""
 from __future__ import annotations
 
 import datetime
+import html
 
 import pytest
 from django.utils import dateformat, timezone
@@ -227,6 +228,9 @@ def test_a_steps_status_takes_the_day_it_happened_and_refuses_a_day_before_it(
         )
         # The step's own page, with the day that was typed in its field.
         assert response.status_code == 200 and f'value="{day}"' in response.content.decode()
+        # Listed in the error summary, linked to the day's field (issue 12).
+        link = f'<a href="#step-happened_on">When did this happen? {message}'
+        assert link in html.unescape(response.content.decode())
     client.post(url, {"status": "done", "seen": "open", "happened_on": _day(20)})
     step.refresh_from_db()
     assert step.status == Step.Status.DONE and step.closed_on == _ago(20)
