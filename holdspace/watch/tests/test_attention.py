@@ -16,6 +16,7 @@ from holdspace.commitments.models import WordingProposal
 from holdspace.contact import services as contact
 from holdspace.processes.models import Process
 from holdspace.testing import World, client_for
+from holdspace.testing.commitments import add_records
 from holdspace.watch import attention, rules
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +119,20 @@ def test_the_same_thing_is_listed_once() -> None:
     other = rules.Alert(rules.REPORT_DUE, alert.process, day, rules.OVERDUE)
     items = [attention.Item(a, process, "/", False) for a in (alert, later, other)]
     assert [item.alert for item in attention._once(items)] == [alert, other]
+
+
+def test_an_agreements_breaches_lead_to_the_page_that_says_what_to_do(world: World) -> None:
+    own, _other = add_records(world)
+    client = client_for(world, "contact-member")
+    respond = f'href="/p/{world.process.pk}/respond/"'
+    assert respond not in client.get(f"/a/{own.agreement.pk}/").content.decode()
+    commitments.record_breach(
+        own.agreement,
+        by=world.personas["contact-member"],
+        happened_on=timezone.localdate(),
+        reported_by="Y.",
+        what="He came on her day.",
+        severity="serious",
+        response="",
+    )
+    assert respond in client.get(f"/a/{own.agreement.pk}/").content.decode()
