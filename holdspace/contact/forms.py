@@ -110,14 +110,49 @@ class ContactForm(Form):
         counterparts: dict[str, str],
         attempts: QuerySet[Contact],
         groups: QuerySet[Group],
+        terms: Terms | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if terms is not None:
+            self._use_pronoun(terms)
         self.fields["counterpart"].choices = list(counterparts.items())  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["answers"].queryset = attempts  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         if not attempts.exists():
             del self.fields["answers"]
+
+    def _use_pronoun(self, terms: Terms) -> None:
+        self.fields["answered_on"].label = terms.pick(
+            he=_("He answered on"),
+            she=_("She answered on"),
+            they=_("They answered on"),
+            none=_("The %(term)s answered on"),
+        )
+        self.fields["answered_on"].help_text = terms.pick(
+            he=_(
+                "Only when you contacted him: the day he answered, if he already did. "
+                "Leave empty otherwise."
+            ),
+            she=_(
+                "Only when you contacted her: the day she answered, if she already did. "
+                "Leave empty otherwise."
+            ),
+            they=_(
+                "Only when you contacted them: the day they answered, if they already did. "
+                "Leave empty otherwise."
+            ),
+            none=_(
+                "Only when you contacted the %(term)s: the day of the answer, if it came "
+                "already. Leave empty otherwise."
+            ),
+        )
+        self.fields["answers"].help_text = terms.pick(
+            he=_("Only when he contacted you: tick what he answered."),
+            she=_("Only when she contacted you: tick what she answered."),
+            they=_("Only when they contacted you: tick what they answered."),
+            none=_("Only when the %(term)s contacted you: tick what this answered."),
+        )
 
     def clean_occurred_on(self) -> datetime.date:
         return not_in_future(self.cleaned_data["occurred_on"])

@@ -122,6 +122,7 @@ def _contact_form(request: HttpRequest, process: Process, **kwargs: Any) -> Cont
         posted(request),
         counterparts=services.counterpart_words(process.terms),
         attempts=access.unanswered_attempts(user, process),
+        terms=process.terms,
         **kwargs,
     )
 

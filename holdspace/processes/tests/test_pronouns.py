@@ -88,6 +88,9 @@ def test_forms_and_settings_pages_use_the_chosen_pronoun(
     group = world.groups["contact"]
     page = client.get(reverse("hs-meeting-new", args=[group.pk])).content.decode()
     assert meeting in page
+    answered = {"he": "He", "she": "She", "none": "The perpetrator"}[pronoun]
+    page = client.get(reverse("hs-contact-new", args=[group.pk])).content.decode()
+    assert f"{answered} answered on" in page
     page = client.get(reverse("hs-cadence", args=[world.process.pk])).content.decode()
     assert contact in page
     # The contact log and the process page's figures.
