@@ -79,7 +79,7 @@ def _already_saved(user: User, token: str) -> bool:
     )
 
 
-def save(request: HttpRequest, user: User) -> bool:
+def keep(request: HttpRequest, user: User) -> bool:
     """Keep the form ``request`` sends as the draft of its page
     (``hs_draft_for``), replacing the one before. Returns whether it was kept.
 

@@ -21,7 +21,7 @@ def save_draft(request: HttpRequest) -> HttpResponse:
     """Keep the form sent as the draft of its page; 204 either way (the
     script has nothing to show)."""
     assert isinstance(request.user, User)  # noqa: S101  (guaranteed by @signed_in)
-    drafts.save(request, request.user)
+    drafts.keep(request, request.user)
     return HttpResponse(status=204)
 
 
