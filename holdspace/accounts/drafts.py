@@ -3,7 +3,7 @@ lose an hour of minutes (issue 12).
 
 The page's script (``static/holdspace/drafts.js``) sends a form with a text
 area every half minute while it changes, and when the page is left, to
-:func:`save`. The next time the account opens that page's form, it is filled
+:func:`keep`. The next time the account opens that page's form, it is filled
 in with the draft, with a note and a button to discard it (:func:`fill`).
 Saving the form deletes the draft (:func:`done`).
 
