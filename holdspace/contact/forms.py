@@ -277,10 +277,34 @@ class MeetingForm(Form):
         label=_("Agreed follow-ups"), max_length=20_000, required=False, widget=SHORT_TEXT
     )
 
-    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, people: QuerySet[User], terms: Terms | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = people  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["occurred_on"].initial = timezone.localdate()
+        if terms is not None:
+            self._use_pronoun(terms)
+
+    def _use_pronoun(self, terms: Terms) -> None:
+        self.fields["internal"].label = terms.pick(
+            he=_("Only your group meets (without him)"),
+            she=_("Only your group meets (without her)"),
+            they=_("Only your group meets (without them)"),
+            none=_("Only your group meets (without the %(term)s)"),
+        )
+        self.fields["attendees"].help_text = terms.pick(
+            he=_("At least two, so nobody meets him alone."),
+            she=_("At least two, so nobody meets her alone."),
+            they=_("At least two, so nobody meets them alone."),
+            none=_("At least two, so nobody meets the %(term)s alone."),
+        )
+        self.fields["preparation_asked"].label = terms.pick(
+            he=_("Asked of him beforehand"),
+            she=_("Asked of her beforehand"),
+            they=_("Asked of them beforehand"),
+            none=_("Asked of the %(term)s beforehand"),
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

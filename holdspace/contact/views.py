@@ -242,7 +242,7 @@ def contact_answered(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.per_object_access
 def meeting_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
     group, _membership = core.get_group_for_user(request, group_id)
-    form = MeetingForm(posted(request), people=access.people_of(group))
+    form = MeetingForm(posted(request), people=access.people_of(group), terms=group.process.terms)
 
     def save(data: dict[str, Any]) -> Meeting:
         return services.plan_meeting(author=core.request_user(request), group=group, **data)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.processes.forms import VersionedForm
+from holdspace.processes.terminology import Terms
 from holdspace.web.forms import Form
 
 if TYPE_CHECKING:
@@ -42,6 +43,28 @@ class CadenceForm(VersionedForm):
     report_days = _days(
         _("Report to supervision every … days"),
         _("Every three months (90 days) is common."),
+    )
+
+
+def use_pronoun(form: CadenceForm, terms: Terms) -> None:
+    """The cadence form's labels in the pronoun the process chose."""
+    form.fields["contact_days"].label = terms.pick(
+        he=_("Contact with him at least every … days"),
+        she=_("Contact with her at least every … days"),
+        they=_("Contact with them at least every … days"),
+        none=_("Contact with the %(term)s at least every … days"),
+    )
+    form.fields["no_answer_days"].label = terms.pick(
+        he=_("Say so when he has not answered for … days"),
+        she=_("Say so when she has not answered for … days"),
+        they=_("Say so when they have not answered for … days"),
+        none=_("Say so when the %(term)s has not answered for … days"),
+    )
+    form.fields["no_answer_days"].help_text = terms.pick(
+        he=_("Counted from your first attempt since his last answer."),
+        she=_("Counted from your first attempt since her last answer."),
+        they=_("Counted from your first attempt since their last answer."),
+        none=_("Counted from your first attempt since the last answer."),
     )
 
 

@@ -17,7 +17,7 @@ from holdspace.lib.http import posted
 from holdspace.processes import access
 from holdspace.processes.services import Refused
 from holdspace.watch import calendar, services
-from holdspace.watch.forms import CadenceForm, ReminderForm
+from holdspace.watch.forms import CadenceForm, ReminderForm, use_pronoun
 from holdspace.watch.models import CalendarFeed
 from holdspace.web.policy import log_denied, public, signed_in
 
@@ -52,6 +52,7 @@ def cadence(request: HttpRequest, process_id: UUID) -> HttpResponse:
         "version": current.version,
     }
     form = CadenceForm(posted(request), initial=initial)
+    use_pronoun(form, process.terms)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
