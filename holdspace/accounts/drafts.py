@@ -26,7 +26,6 @@ from typing import Any
 from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,14 +63,6 @@ def purge() -> int:
     return int(count)
 
 
-def _form_page(path: str) -> bool:
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return False
-    return match.url_name not in kept.NOT_KEPT
-
-
 def _already_saved(user: User, token: str) -> bool:
     return (
         bool(token)
@@ -89,7 +80,7 @@ def keep(request: HttpRequest, user: User) -> bool:
     :data:`MAX_PER_ACCOUNT`.
     """
     path = str(request.POST.get(FOR_FIELD, ""))
-    if not path.startswith("/") or path.startswith("//") or not _form_page(path):
+    if not path.startswith("/") or path.startswith("//") or not kept.shows_a_form(path):
         return False
     page = page_digest(user, path)
     fields = kept.fields_of(request)

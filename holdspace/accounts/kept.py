@@ -78,11 +78,24 @@ def fields_of(request: HttpRequest) -> dict[str, list[str]]:
     return fields
 
 
-def _url_name(path: str) -> str | None:
+def shows_a_form(path: str) -> bool:
+    """Whether ``path`` is a page that can be opened (GET) and is not one
+    of :data:`NOT_KEPT`: only there can the text be shown again. A view
+    behind Django's ``require_POST`` only takes the form it is sent."""
     try:
-        return resolve(path).url_name
+        match = resolve(path)
     except Resolver404:
-        return None
+        return False
+    if match.url_name in NOT_KEPT:
+        return False
+    view: Any = match.func
+    while view is not None:
+        # Django's require_http_methods keeps the allowed methods in its closure.
+        names = getattr(getattr(view, "__code__", None), "co_freevars", ())
+        if "request_method_list" in names and view.__closure__:
+            return "GET" in view.__closure__[names.index("request_method_list")].cell_contents
+        view = getattr(view, "__wrapped__", None)
+    return True
 
 
 def purge() -> int:
@@ -101,7 +114,7 @@ def keep(request: HttpRequest, user: User) -> bool:
     the instance key (S46). Never logs any of the text.
     """
     purge()
-    if request.method != "POST" or _url_name(request.path_info) in NOT_KEPT:
+    if request.method != "POST" or not shows_a_form(request.path_info):
         return False
     fields = fields_of(request)
     if not fields:

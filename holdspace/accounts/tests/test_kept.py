@@ -119,6 +119,8 @@ def test_it_is_discarded_unseen_when_access_was_lost_meanwhile(world: World) -> 
         ("hs-quick-exit", {"reason": "leaving"}),
         ("hs-password-change", {"old_password": "a secret", "new_password": "another"}),
         ("hs-reauth", {"password": "a secret", "code": "123456"}),
+        # A page that only takes a form, and could not show it again.
+        ("hs-sessions-end", {"note": "some words"}),
     ],
 )
 def test_nothing_is_kept_from_leaving_or_from_passwords_and_codes(
