@@ -113,8 +113,13 @@ _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
 _NONCE = re.compile(rb'nonce="[^"]+"')
 
 
+_SESSION_LEFT = re.compile(rb'data-hs-session-left="\d+"')
+
+
 def normalised(content: bytes) -> bytes:
-    """Page bytes without the parts that differ on every response."""
+    """Page bytes without the parts that differ on every response (tokens,
+    nonces, the seconds the session has left)."""
+    content = _SESSION_LEFT.sub(b'data-hs-session-left=""', content)
     return _NONCE.sub(b'nonce=""', _CSRF.sub(b'name="csrfmiddlewaretoken" value=""', content))
 
 
