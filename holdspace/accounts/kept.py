@@ -27,6 +27,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
@@ -116,7 +117,10 @@ def keep(request: HttpRequest, user: User) -> bool:
     purge()
     if request.method != "POST" or not shows_a_form(request.path_info):
         return False
-    fields = fields_of(request)
+    try:
+        fields = fields_of(request)
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return False  # the view answers it as usual
     if not fields:
         return False
     sealed = seal_for_account(user, {"path": request.path, "fields": fields}, _ad(user.pk))
