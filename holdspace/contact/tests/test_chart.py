@@ -11,6 +11,7 @@ from django.utils import translation
 
 from holdspace.contact.chart import Chart, build
 from holdspace.contact.figures import Exchange, Gathering, compute, find_silences
+from holdspace.processes.terminology import Terms
 
 START = datetime.date(2024, 11, 13)
 TODAY = datetime.date(2025, 11, 13)
@@ -85,7 +86,8 @@ class Drawing(HTMLParser):
 
 
 def drawn(chart: Chart) -> Drawing:
-    drawing = Drawing(render_to_string("contact/includes/chart.html", {"chart": chart}))
+    context = {"chart": chart, "terms": Terms("survivor", "person_who_caused_harm")}
+    drawing = Drawing(render_to_string("contact/includes/chart.html", context))
     drawing.feed(drawing.html)
     return drawing
 

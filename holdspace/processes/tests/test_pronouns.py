@@ -99,11 +99,12 @@ def test_forms_and_settings_pages_use_the_chosen_pronoun(
     assert f"Only your group meets (without {pronoun_words})" in page
     # The contact log and the process page's figures.
     for url in (
-        reverse("hs-contact-log", args=[world.process.pk]),
         reverse("hs-process", args=[world.process.pk]),
+        reverse("hs-contact-log", args=[world.process.pk]),
     ):
         page = client.get(url).content.decode()
         assert f"Replies and messages from {pronoun_words}" in page, url
+    assert f"We wrote or called {pronoun_words}, no answer" in page  # the chart's key
 
 
 def test_a_process_chooses_its_pronoun_in_its_settings(world: World) -> None:
