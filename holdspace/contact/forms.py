@@ -384,6 +384,31 @@ class OutcomeForm(Form):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.fields["happened_on"].initial = min(meeting.occurred_on, timezone.localdate())
+        terms = meeting.process.terms
+        self.fields["preparation"].label = terms.pick(
+            he=_("What he was asked to send beforehand"),
+            she=_("What she was asked to send beforehand"),
+            they=_("What they were asked to send beforehand"),
+            none=_("What the %(term)s was asked to send beforehand"),
+        )
+        self.fields["happened_on"].help_text = terms.pick(
+            he=_(
+                "The day of the meeting if it was held or he did not come; if it was called "
+                "off, the day it was called off."
+            ),
+            she=_(
+                "The day of the meeting if it was held or she did not come; if it was called "
+                "off, the day it was called off."
+            ),
+            they=_(
+                "The day of the meeting if it was held or they did not come; if it was called "
+                "off, the day it was called off."
+            ),
+            none=_(
+                "The day of the meeting if it was held or the %(term)s did not come; if it was "
+                "called off, the day it was called off."
+            ),
+        )
         if meeting.internal:
             self.fields["outcome"].choices = [  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
                 (Meeting.Outcome.HELD, _("held")),
@@ -438,6 +463,12 @@ class FollowUpStepForm(Form):
             (pk, _excerpt(demand.wording)) for pk, demand in self.demands.items()
         ]
         self.fields["agreed_on"].initial = min(meeting.occurred_on, timezone.localdate())
+        self.fields["description"].label = meeting.process.terms.pick(
+            he=_("What he will do"),
+            she=_("What she will do"),
+            they=_("What they will do"),
+            none=_("What the %(term)s will do"),
+        )
 
     def clean_demand(self) -> Any:
         return self.demands[self.cleaned_data["demand"]]

@@ -49,6 +49,15 @@ def test_contact_meeting_and_step_pages_use_the_chosen_pronoun(
     for sentence, url in pages.items():
         page = client.get(url).content.decode()
         assert sentence in page, url
+        if url == pages[meeting]:  # and the form for what happened
+            outcome = client.get(reverse("hs-meeting-outcome", args=[records.meeting.pk]))
+            asked = {
+                "he": "What he was asked",
+                "she": "What she was asked",
+                "they": "What they were asked",
+                "none": "What the perpetrator was asked",
+            }[pronoun]
+            assert asked in outcome.content.decode(), url
         if pronoun != "he":
             assert not any(word in page for word in (">He ", " him<", "He did it")), url
     form = client.get(reverse("hs-contact-answered", args=[records.contact.pk]))
