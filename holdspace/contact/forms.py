@@ -18,6 +18,7 @@ from holdspace.commitments import services as commitments
 from holdspace.commitments.forms import AGREED_HELP, check_due
 from holdspace.contact import services
 from holdspace.contact.models import Contact, Meeting
+from holdspace.contact.words import outcome_label
 from holdspace.processes.forms import (
     DATE_WIDGET,
     IN_THE_PAST,
@@ -385,6 +386,9 @@ class OutcomeForm(Form):
         self.meeting = meeting
         self.fields["happened_on"].initial = min(meeting.occurred_on, timezone.localdate())
         terms = meeting.process.terms
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
+            (value, outcome_label(value, terms)) for value, _label in Meeting.Outcome.choices[1:]
+        ]
         self.fields["preparation"].label = terms.pick(
             he=_("What he was asked to send beforehand"),
             she=_("What she was asked to send beforehand"),

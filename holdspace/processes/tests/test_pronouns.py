@@ -58,6 +58,8 @@ def test_contact_meeting_and_step_pages_use_the_chosen_pronoun(
                 "none": "What the perpetrator was asked",
             }[pronoun]
             assert asked in outcome.content.decode(), url
+            missed = {"he": "he", "she": "she", "they": "they", "none": "the perpetrator"}
+            assert f"{missed[pronoun]} did not come" in outcome.content.decode(), url
         if pronoun != "he":
             assert not any(word in page for word in (">He ", " him<", "He did it")), url
     form = client.get(reverse("hs-contact-answered", args=[records.contact.pk]))
