@@ -187,6 +187,19 @@ def stored_bytes() -> bytes:
     return b"".join(path.read_bytes() for path in files if path.exists()) + sessions
 
 
+def migrate_app_to(app: str, name: str | None = None) -> None:
+    """Migrate one app of the test database to ``name``, or to its newest
+    migration (what every later test expects) when ``name`` is None."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if name is None:
+        (leaf,) = executor.loader.graph.leaf_nodes(app)
+        name = leaf[1]
+    executor.migrate([(app, name)])
+
+
 def run_holdspace(
     args: list[str], env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:

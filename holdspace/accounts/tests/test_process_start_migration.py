@@ -6,22 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from holdspace.accounts.models import User
 from holdspace.audit import services as audit
-from holdspace.testing import make_user
+from holdspace.testing import make_user, migrate_app_to
 
 
-def _migrate_accounts_to(name: str) -> None:
-    MigrationExecutor(connection).migrate([("accounts", name)])
+def _migrate_accounts_to(name: str | None) -> None:
+    migrate_app_to("accounts", name)
 
 
 @pytest.fixture
 def before_the_setting(transactional_db: None) -> Iterator[None]:
     yield
-    _migrate_accounts_to("0006_submission_receipts")
+    # Later tests need every table, not just those of this migration's time.
+    _migrate_accounts_to(None)
 
 
 def test_founders_keep_starting_processes_and_nobody_else_gains_it_S41(
