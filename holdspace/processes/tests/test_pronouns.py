@@ -3,12 +3,17 @@ process chose, not always "he" (issue 12)."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from holdspace.processes.models import Process
 from holdspace.testing import World, client_for
 from holdspace.testing.commitments import build_records
+from holdspace.watch import rules
+from holdspace.watch.attention import Item
 
 pytestmark = pytest.mark.django_db
 
@@ -135,3 +140,36 @@ def test_a_process_chooses_its_pronoun_in_its_settings(world: World) -> None:
     response = client.post(f"/p/{pid}/settings/", data)
     assert response.status_code == 302, response.content
     assert Process.objects.get(pk=pid).harming_pronoun == "she"
+
+
+ALERTS = {
+    "he": ("He did not come to the meeting on", "He has not answered your attempt of"),
+    "she": ("She did not come to the meeting on", "She has not answered your attempt of"),
+    "they": ("They did not come to the meeting on", "They have not answered your attempt of"),
+    "none": ("The perpetrator did not come to the meeting on", "up to the perpetrator"),
+}
+
+
+@pytest.mark.parametrize("pronoun", sorted(ALERTS))
+def test_needs_attention_speaks_in_the_chosen_pronoun(world: World, pronoun: str) -> None:
+    Process.objects.filter(pk=world.process.pk).update(
+        harming_pronoun=pronoun, harming_term="perpetrator"
+    )
+    process = Process.objects.get(pk=world.process.pk)
+    day = datetime.date(2026, 5, 3)
+    items = [
+        Item(
+            alert=rules.Alert(
+                kind=kind, process=process.pk, due_on=day, severity="overdue", since=day
+            ),
+            process=process,
+            url="/",
+            mine=False,
+        )
+        for kind in (rules.MEETING_NO_SHOW, rules.NO_ANSWER)
+    ]
+    page = render_to_string("watch/includes/attention.html", {"items": items})
+    for sentence in ALERTS[pronoun]:
+        assert sentence in page
+    if pronoun != "he":
+        assert " him" not in page and "He " not in page
