@@ -319,7 +319,10 @@ class MeetingForm(Form):
         if day is not None and outcome in ("held", "no_show") and day > today:
             self.add_error("outcome", _("This meeting has not happened yet."))
         if cleaned.get("internal") and outcome in ("no_show", "cancelled_by_him"):
-            self.add_error("outcome", _("He is not part of an internal meeting."))
+            self.add_error(
+                "outcome",
+                _("An internal meeting is held by your group alone: nobody can have missed it."),
+            )
         return cleaned
 
 

@@ -97,7 +97,7 @@ def log_contact(
 
 def _check_answer(attempted: datetime.date, answered: datetime.date, awaits: bool) -> None:
     if not awaits:
-        raise Refused(_("Only our own attempts to reach him can be answered."))
+        raise Refused(_("Only our own attempts at contact can be marked as answered."))
     if answered < attempted:
         raise Refused(ANSWER_BEFORE_ATTEMPT)
     _not_in_future(answered)
@@ -158,7 +158,9 @@ def _check_outcome(day: datetime.date, outcome: str, internal: bool) -> None:
     if outcome in (Meeting.Outcome.HELD, Meeting.Outcome.NO_SHOW) and day > _today():
         raise Refused(_("This meeting has not happened yet."))
     if internal and outcome in (Meeting.Outcome.NO_SHOW, Meeting.Outcome.CANCELLED_BY_HIM):
-        raise Refused(_("He is not part of an internal meeting."))
+        raise Refused(
+            _("An internal meeting is held by your group alone: nobody can have missed it.")
+        )
 
 
 def plan_meeting(

@@ -191,11 +191,11 @@ def test_the_drawing_has_a_title_and_a_description_of_the_counts() -> None:
     assert svg["aria-labelledby"] == "hs-chart-title hs-chart-desc"
     assert drawing.texts["title"][0] == "Contacts, answers and meetings over time"
     [desc] = drawing.texts["desc"]
-    assert "Our attempts to reach him: 4, of which 2 are still without an answer." in desc
-    assert "Replies and messages from him: 3." in desc
-    assert "Times of waiting for an answer from him: 3, the longest 155 days." in desc
+    assert "Our attempts at contact: 4, of which 2 are still without an answer." in desc
+    assert "Replies and messages received: 3." in desc
+    assert "Times of waiting for an answer: 3, the longest 155 days." in desc
     assert "Still waiting since 9 October 2025." in desc
-    assert "Meetings: 1 held, 1 he did not come to, 2 cancelled, 1 planned." in desc
+    assert "Meetings: 1 held, 1 missed, 2 cancelled, 1 planned." in desc
 
 
 def test_each_mark_is_a_shape_of_its_kind_with_its_date() -> None:

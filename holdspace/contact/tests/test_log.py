@@ -160,7 +160,12 @@ def test_a_meeting_in_the_past_cannot_be_planned(world: World) -> None:
     internal_no_show = _meeting_data(
         occurred_on=_ago(3).isoformat(), internal="on", outcome="no_show"
     )
-    assert_refused(client, url, internal_no_show, "He is not part of an internal meeting.")
+    assert_refused(
+        client,
+        url,
+        internal_no_show,
+        "An internal meeting is held by your group alone: nobody can have missed it.",
+    )
 
 
 def test_what_happened_is_recorded_once(world: World) -> None:

@@ -173,3 +173,18 @@ def test_needs_attention_speaks_in_the_chosen_pronoun(world: World, pronoun: str
         assert sentence in page
     if pronoun != "he":
         assert " him" not in page and "He " not in page
+
+
+def test_the_chart_key_speaks_in_the_chosen_pronoun(world: World) -> None:
+    Process.objects.filter(pk=world.process.pk).update(harming_pronoun="she")
+    people = {
+        "support": world.personas["support-member"],
+        "contact": world.personas["contact-member"],
+    }
+    build_records(world.groups, people)
+    page = client_for(world, "contact-member").get(
+        reverse("hs-contact-log", args=[world.process.pk])
+    )
+    text = page.content.decode()
+    assert "We were in touch with her surroundings" in text
+    assert "his surroundings" not in text
