@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 
 from holdspace.demo import builder
 from holdspace.processes import demo as process_demo
+from holdspace.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,13 +60,8 @@ def _route(path: str) -> str | None:
 
 
 def _log_in(page: Any, base: str, row: dict[str, str]) -> None:
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(row["username"])
-    page.get_by_label("Password").fill(row["password"])
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(builder.current_code(row["username"]))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/dashboard/")
+    code = builder.current_code(row["username"])
+    log_in(page, base, row["username"], row["password"], code)
 
 
 def _links(page: Any, base: str) -> list[str]:

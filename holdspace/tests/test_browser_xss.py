@@ -8,6 +8,7 @@ import pytest
 
 from holdspace.processes import services
 from holdspace.testing import PASSWORD, World, build_world, code_for
+from holdspace.testing.browser import log_in
 from holdspace.vault.keyring import using
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,13 +39,7 @@ def test_stored_payloads_do_not_run_S31(browser: Any, live_server: Any) -> None:
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(person.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(code_for(person))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    log_in(page, live_server.url, person.username, PASSWORD, code_for(person))
     for path in (f"/r/{note.pk}/", f"/p/{world.process.pk}/timeline/", f"/p/{world.process.pk}/"):
         page.goto(live_server.url + path)
         page.wait_for_load_state("load")

@@ -11,6 +11,7 @@ from django.conf import LazySettings
 
 from holdspace.accounts.models import Session, User
 from holdspace.testing import PASSWORD, code_for, make_user
+from holdspace.testing.browser import log_in
 from holdspace.web.policy import LOGIN_NEXT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,13 +57,7 @@ def page_factory(browser: Any) -> Iterator[Any]:
 
 
 def _log_in(page: Any, live_server: Any, person: User) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("robin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(code_for(person))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    log_in(page, live_server.url, person.username, PASSWORD, code_for(person))
 
 
 def _assert_gone(page: Any, live_server: Any, person: User, neutral: str) -> None:

@@ -11,6 +11,7 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT  # type: ignore[import-untyped]  # ships no types
 
 from holdspace.testing import PASSWORD, World, code_for
+from holdspace.testing.browser import log_in
 from holdspace.testing.world import fresh_world
 from holdspace.tests.test_browser_pages import AXE_OPTIONS
 
@@ -35,13 +36,7 @@ def contact_page(browser: Any, live_server: Any, world: World) -> Iterator[Any]:
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
-        page.goto(f"{live_server.url}/login/")
-        page.get_by_label("Username").fill(member.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Continue").click()
-        page.get_by_label("Code").fill(code_for(member))
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        log_in(page, live_server.url, member.username, PASSWORD, code_for(member), landing=None)
         page.on("pageerror", lambda error: problems.append(str(error)))
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
         page.goto(f"{live_server.url}/g/{world.groups['contact'].pk}/contacts/new/")

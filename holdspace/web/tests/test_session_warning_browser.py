@@ -9,6 +9,7 @@ import pytest
 
 from holdspace.accounts.models import User
 from holdspace.testing import PASSWORD, code_for, make_user
+from holdspace.testing.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,13 +36,7 @@ def test_it_warns_two_minutes_before_and_lets_the_person_stay(
     page: Any, live_server: Any, person: User
 ) -> None:
     page.clock.install()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("robin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(code_for(person))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    log_in(page, live_server.url, person.username, PASSWORD, code_for(person))
     warning = page.get_by_role("alertdialog", name="You will be logged out soon")
     assert not warning.is_visible()
 
@@ -61,13 +56,7 @@ def test_it_says_when_the_session_has_ended_and_keeps_the_page(
     page: Any, live_server: Any, person: User
 ) -> None:
     page.clock.install()
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("robin")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(code_for(person))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{live_server.url}/dashboard/")
+    log_in(page, live_server.url, person.username, PASSWORD, code_for(person))
     page.clock.fast_forward("31:00")
     warning = page.get_by_role("alertdialog")
     warning.wait_for(state="visible")
