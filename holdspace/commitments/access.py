@@ -38,7 +38,7 @@ from holdspace.commitments.models import (
     WordingProposal,
 )
 from holdspace.processes import access
-from holdspace.processes.models import Group, Membership, Process, Record, Responsibility
+from holdspace.processes.models import Group, Process, Record, Responsibility
 
 M = TypeVar("M", bound=Record)
 
@@ -66,8 +66,7 @@ def survivor_side_members(process_id: Any) -> QuerySet[User]:
     group = survivor_side(process_id)
     if group is None:
         return User.objects.none()
-    members = Membership.objects.active().filter(group=group).values("user_id")
-    return User.objects.filter(pk__in=members).order_by("username")
+    return access.active_members(group)
 
 
 def decisions_waiting_for(

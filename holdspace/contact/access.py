@@ -17,7 +17,7 @@ from holdspace.commitments.models import Demand
 from holdspace.contact import figures
 from holdspace.contact.models import Contact, Meeting, Report
 from holdspace.processes import access
-from holdspace.processes.models import Group, Membership, Process
+from holdspace.processes.models import Group, Process
 
 
 def _visible(user: User, process: Process) -> QuerySet[Any]:
@@ -53,8 +53,7 @@ def unanswered_attempts(user: User, process: Process) -> QuerySet[Contact]:
 
 def people_of(group: Group) -> QuerySet[User]:
     """The active members of a group the account belongs to (for attendees)."""
-    members = Membership.objects.active().filter(group=group).values("user_id")
-    return User.objects.filter(pk__in=members).order_by("username")
+    return access.active_members(group)
 
 
 def demands_to_act_on(user: User, process: Process) -> list[Demand]:

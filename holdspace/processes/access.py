@@ -90,6 +90,13 @@ def active_memberships(user: User) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user=user).filter(_not_a_party(user))
 
 
+def active_members(group: Group) -> QuerySet[User]:
+    """The accounts of a group's active members, by name (attendees, who
+    took part in a decision); the caller has checked the reader's access."""
+    members = Membership.objects.active().filter(group=group).values("user_id")
+    return User.objects.filter(pk__in=members).order_by("username")
+
+
 def group_ids_for(user: User, process_id: uuid.UUID | None = None) -> set[uuid.UUID]:
     memberships = active_memberships(user)
     if process_id is not None:
