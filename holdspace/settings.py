@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "holdspace.processes",
     "holdspace.commitments",
     "holdspace.contact",
+    "holdspace.circle",
+    "holdspace.decisions",
     "holdspace.watch",
     "holdspace.demo",
     "django.contrib.auth",

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("holdspace.processes.urls")),
     path("", include("holdspace.commitments.urls")),
     path("", include("holdspace.contact.urls")),
+    path("", include("holdspace.circle.urls")),
+    path("", include("holdspace.decisions.urls")),
     path("", include("holdspace.watch.urls")),
 ]
 if settings.TESTING:

@@ -12,7 +12,7 @@ from holdspace.accounts.models import User
 from holdspace.commitments import access as commitments
 from holdspace.processes import access
 from holdspace.processes.models import Process
-from holdspace.watch import collect, rules
+from holdspace.watch import collect, rules, sources
 
 # A change to a demand waiting for the survivor's side: not a watchdog rule
 # (no date makes it due), but the first thing that group has to do.
@@ -26,9 +26,18 @@ class Item:
     url: str
     mine: bool  # a commitment_ending about the account itself
     decision: bool = False  # waits for a decision of the account's own group
+    # The template that words it: the watchdog's own, or a registered source's.
+    text: str = "watch/includes/alert_text.html"
 
 
 def _url(alert: rules.Alert, user: User) -> str:
+    for source in sources.SOURCES.values():
+        better = source.leads(alert, user) if source.leads else None
+        if better:
+            return better
+    registered = sources.of_kind(alert.kind)
+    if registered is not None:
+        return registered.url(alert, user)
     subject = alert.subject
     pages = {
         rules.MEETING_UPCOMING: "hs-meeting",
@@ -73,11 +82,22 @@ def items_for(user: User, process: Process | None = None) -> list[Item]:
         for waiting_in, proposal in commitments.decisions_waiting_for(user, mine)
     ]
     alerts = [
-        Item(alert, processes[alert.process], _url(alert, user), alert.member == user.pk)
+        Item(
+            alert,
+            processes[alert.process],
+            _url(alert, user),
+            alert.member == user.pk,
+            text=_text(alert),
+        )
         for alert in collect.alerts_for(user, processes=mine if process is not None else None)
         if alert.process in processes
     ]
     return _once([*decisions, *alerts])
+
+
+def _text(alert: rules.Alert) -> str:
+    registered = sources.of_kind(alert.kind)
+    return registered.text if registered is not None else Item.text
 
 
 def _once(items: list[Item]) -> list[Item]:

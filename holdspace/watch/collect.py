@@ -18,7 +18,7 @@ from holdspace.contact import figures
 from holdspace.contact.models import Contact, Meeting, Report
 from holdspace.processes import access
 from holdspace.processes.models import Membership, Process, RecordAudience, Responsibility
-from holdspace.watch import rules
+from holdspace.watch import rules, sources
 from holdspace.watch.models import Cadence
 
 Ids = frozenset[uuid.UUID]
@@ -162,7 +162,11 @@ def current_alerts(
 ) -> list[rules.Alert]:
     """Every alert of the watched processes (of ``processes``), by due date."""
     day = today or timezone.localdate()
-    found = [alert for facts in facts_for(watched(processes)) for alert in rules.alerts(facts, day)]
+    active = list(watched(processes))
+    found = [alert for facts in facts_for(active) for alert in rules.alerts(facts, day)]
+    ids = [process.pk for process in active]
+    for source in sources.SOURCES.values():
+        found += source.alerts(ids, day)
     return sorted(found, key=lambda alert: (alert.due_on, alert.kind))
 
 

@@ -216,9 +216,23 @@ def _merged(found: list[Alert]) -> list[Alert]:
 def _alert(
     kind: str, facts: Facts, due: datetime.date, today: datetime.date, **more: object
 ) -> Iterator[Alert]:
-    level = severity(due, today, LEAD_DAYS[kind])
+    yield from alert(kind, facts.process, due, today, LEAD_DAYS[kind], **more)
+
+
+def alert(
+    kind: str,
+    process: uuid.UUID,
+    due: datetime.date,
+    today: datetime.date,
+    lead_days: int,
+    **more: object,
+) -> Iterator[Alert]:
+    """The alert of ``kind`` due on ``due``, if it shows today (none while
+    the due date is further away than the lead time). Registered sources
+    (:mod:`holdspace.watch.sources`) make theirs with this too."""
+    level = severity(due, today, lead_days)
     if level is not None:
-        yield Alert(kind, facts.process, due, level, **more)  # type: ignore[arg-type]  # Alert's own fields, from _alert's callers
+        yield Alert(kind, process, due, level, **more)  # type: ignore[arg-type]  # Alert's own fields, from the callers
 
 
 def _days(count: int) -> datetime.timedelta:

@@ -7,9 +7,11 @@ import logging
 import threading
 
 from django.db import close_old_connections, connections
+from django.utils import timezone
 
 from holdspace.accounts import drafts, kept
 from holdspace.commitments.services import note_due_dates
+from holdspace.watch import collect, sources
 from holdspace.watch.reminders import send_reminders
 
 log = logging.getLogger("holdspace.watch")
@@ -17,10 +19,25 @@ log = logging.getLogger("holdspace.watch")
 
 def tick() -> tuple[int, int]:
     """(dates noted, reminders sent). Also deletes text kept from an expired
-    session that nobody came back for (accounts.kept)."""
+    session that nobody came back for (accounts.kept), and lets each
+    registered source act on the current alerts (a missed meeting opens the
+    draft decision the group agreed on in advance)."""
     kept.purge()
     drafts.purge()
-    return note_due_dates(), send_reminders()
+    noted = note_due_dates()
+    on_tick()
+    return noted, send_reminders()
+
+
+def on_tick() -> int:
+    """What the registered sources did with today's alerts (how many things
+    they opened)."""
+    hooks = [source.on_tick for source in sources.SOURCES.values() if source.on_tick]
+    if not hooks:
+        return 0
+    today = timezone.localdate()
+    alerts = collect.current_alerts(today)
+    return sum(hook(alerts, today) for hook in hooks)
 
 
 def run_every(seconds: float, stop: threading.Event) -> None:

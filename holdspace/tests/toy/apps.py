@@ -11,7 +11,8 @@ class ToyConfig(AppConfig):
 
     def ready(self) -> None:
         from holdspace.processes import registry
-        from holdspace.tests.toy import models
+        from holdspace.tests.toy import models, watch
+        from holdspace.watch import sources
 
         registry.register_kind(
             registry.RecordKind("toy", "toy", "hs-toy", "toy/row.html", app=self.label)
@@ -24,5 +25,16 @@ class ToyConfig(AppConfig):
         registry.register_route(
             registry.Route(
                 "hs-toy", ("GET",), "record_reader", "toy", self.label, example=models.example
+            )
+        )
+        sources.register(
+            sources.Source(
+                "toy",
+                {watch.TOY_DUE: 3},
+                watch.alerts,
+                "toy/alert.html",
+                watch.url,
+                app=self.label,
+                on_tick=watch.on_tick,
             )
         )
