@@ -697,10 +697,14 @@ def assert_pages_well_structured(world: World, urls: list[str], personas: tuple[
 
 # The letter, demands, agreements and rota (their helpers need the above).
 from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
+from holdspace.testing.circle import CIRCLE_FORMS, CIRCLE_OPTIONAL  # noqa: E402
 from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
+from holdspace.testing.decisions import DECISIONS_FORMS, DECISIONS_OPTIONAL  # noqa: E402
 
 FREE_TEXT_FORMS.update(COMMITMENT_FORMS)
 FREE_TEXT_FORMS.update(CONTACT_FORMS)
+FREE_TEXT_FORMS.update(CIRCLE_FORMS)
+FREE_TEXT_FORMS.update(DECISIONS_FORMS)
 
 
 # Optional free-text fields sent empty (issue 11) ----------------------------
@@ -724,6 +728,8 @@ OPTIONAL_TEXTS: dict[str, set[str]] = {
     "contact, edit": {"counterpart_note"},
     "meeting, edit, outcome": {"place", "agenda", "preparation_asked", "minutes", "follow_ups"},
     "report, edit": set(),
+    **CIRCLE_OPTIONAL,
+    **DECISIONS_OPTIONAL,
 }
 
 
