@@ -65,7 +65,8 @@ def demands_to_act_on(user: User, process: Process) -> list[Demand]:
 
 def history(user: User, process: Process) -> tuple[list[figures.Exchange], list[figures.Gathering]]:
     """The plain dates behind the figures and the chart, from what the account
-    may read (internal meetings are not meetings with him)."""
+    may read (internal meetings and meetings with his surroundings are not
+    meetings with him)."""
     exchanges = [
         figures.Exchange(
             on=on,
@@ -80,7 +81,7 @@ def history(user: User, process: Process) -> tuple[list[figures.Exchange], list[
     gatherings = [
         figures.Gathering(on=on, outcome=outcome)
         for on, outcome in meetings_of(user, process)
-        .filter(internal=False)
+        .filter(internal=False, counterpart=Contact.Counterpart.HARMING)
         .values_list("occurred_on", "outcome")
     ]
     return exchanges, gatherings

@@ -222,7 +222,7 @@ class AnsweredForm(Form):
 
 class MeetingForm(Form):
     field_order = [
-        "internal",
+        "with_whom",
         "occurred_on",
         "starts_at",
         "place",
@@ -233,10 +233,17 @@ class MeetingForm(Form):
         "minutes",
         "follow_ups",
     ]
-    internal = forms.BooleanField(
-        label=_("Only your group meets (without him)"),
-        required=False,
-        help_text=_("For example a constituting meeting, or supervision."),
+    with_whom = forms.ChoiceField(
+        label=_("Who is this meeting with?"),
+        choices=[
+            ("him", _("with him")),
+            ("surroundings", _("with people from his surroundings (a partner, friends, a group)")),
+            ("internal", _("only your group (without him)")),
+        ],
+        initial="him",
+        required=False,  # left out: with him
+        widget=forms.RadioSelect,
+        help_text=_("Only meetings with him count for the contact figures and reminders."),
     )
     occurred_on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     starts_at = forms.TimeField(label=_("Time"), required=False, widget=TIME_WIDGET)
@@ -288,11 +295,40 @@ class MeetingForm(Form):
             self._use_pronoun(terms)
 
     def _use_pronoun(self, terms: Terms) -> None:
-        self.fields["internal"].label = terms.pick(
-            he=_("Only your group meets (without him)"),
-            she=_("Only your group meets (without her)"),
-            they=_("Only your group meets (without them)"),
-            none=_("Only your group meets (without the %(term)s)"),
+        self.fields["with_whom"].choices = [
+            (
+                "him",
+                terms.pick(
+                    he=_("with him"),
+                    she=_("with her"),
+                    they=_("with them"),
+                    none=_("with the %(term)s"),
+                ),
+            ),
+            (
+                "surroundings",
+                terms.pick(
+                    he=_("with people from his surroundings (a partner, friends, a group)"),
+                    she=_("with people from her surroundings (a partner, friends, a group)"),
+                    they=_("with people from their surroundings (a partner, friends, a group)"),
+                    none=_("with people around the %(term)s (a partner, friends, a group)"),
+                ),
+            ),
+            (
+                "internal",
+                terms.pick(
+                    he=_("only your group (without him)"),
+                    she=_("only your group (without her)"),
+                    they=_("only your group (without them)"),
+                    none=_("only your group (without the %(term)s)"),
+                ),
+            ),
+        ]
+        self.fields["with_whom"].help_text = terms.pick(
+            he=_("Only meetings with him count for the contact figures and reminders."),
+            she=_("Only meetings with her count for the contact figures and reminders."),
+            they=_("Only meetings with them count for the contact figures and reminders."),
+            none=_("Only meetings with the %(term)s count for the contact figures and reminders."),
         )
         self.fields["attendees"].help_text = terms.pick(
             he=_("At least two, so nobody meets him alone."),
@@ -318,11 +354,11 @@ class MeetingForm(Form):
             )
         if day is not None and outcome in ("held", "no_show") and day > today:
             self.add_error("outcome", _("This meeting has not happened yet."))
-        if cleaned.get("internal") and outcome in ("no_show", "cancelled_by_him"):
-            self.add_error(
-                "outcome",
-                _("An internal meeting is held by your group alone: nobody can have missed it."),
-            )
+        with_whom = cleaned.pop("with_whom", "") or "him"
+        if with_whom != "him" and outcome in ("no_show", "cancelled_by_him"):
+            self.add_error("outcome", services.NOT_WITH_HIM)
+        cleaned["internal"] = with_whom == "internal"
+        cleaned["counterpart"] = "surroundings" if with_whom == "surroundings" else "him"
         return cleaned
 
 

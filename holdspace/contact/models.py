@@ -63,8 +63,10 @@ class Contact(Record):
 
 
 class Meeting(Record):
-    """A meeting with him, or an internal meeting of a group (a constituting
-    meeting, supervision) when ``internal`` is set."""
+    """A meeting with him; with people from his surroundings (a partner, his
+    political group) when ``counterpart`` says so; or an internal meeting of a
+    group (a constituting meeting, supervision) when ``internal`` is set.
+    Only meetings with him count for the watchdog and the figures."""
 
     class Outcome(models.TextChoices):
         SCHEDULED = "scheduled", _("scheduled")
@@ -80,6 +82,10 @@ class Meeting(Record):
         DID_NOT_COME = "did_not_come", _("not sent")
 
     internal = models.BooleanField(_("without him (internal)"), default=False)
+    # Who the group meets, unless internal: him, or people around him.
+    counterpart = models.CharField(
+        max_length=16, choices=Contact.Counterpart.choices, default=Contact.Counterpart.HARMING
+    )
     starts_at = models.TimeField(_("time"), null=True, blank=True)
     place = EncryptedTextField(_("place or call"), key="data_key", blank=True)
     agenda = EncryptedTextField(_("agenda"), key="data_key", blank=True)
@@ -109,6 +115,14 @@ class Meeting(Record):
 
     def __str__(self) -> str:
         return f"meeting {self.pk}"
+
+    @property
+    def with_him(self) -> bool:
+        return not self.internal and self.counterpart == Contact.Counterpart.HARMING
+
+    @property
+    def with_surroundings(self) -> bool:
+        return not self.internal and self.counterpart == Contact.Counterpart.SURROUNDINGS
 
     def is_upcoming(self, today: datetime.date | None = None) -> bool:
         day = today or timezone.localdate()

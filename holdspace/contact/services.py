@@ -152,15 +152,19 @@ def outcome_day(meeting: Meeting, outcome: str, day: datetime.date | None) -> da
     return day
 
 
-def _check_outcome(day: datetime.date, outcome: str, internal: bool) -> None:
+NOT_WITH_HIM = _(
+    "Only a meeting with the person who caused harm can be marked as missed or called off "
+    "from that side. Say in the minutes what happened."
+)
+
+
+def _check_outcome(day: datetime.date, outcome: str, with_him: bool) -> None:
     if outcome == Meeting.Outcome.SCHEDULED and day < _today():
         raise Refused(_("This date has passed. Say what happened, or choose a date from today on."))
     if outcome in (Meeting.Outcome.HELD, Meeting.Outcome.NO_SHOW) and day > _today():
         raise Refused(_("This meeting has not happened yet."))
-    if internal and outcome in (Meeting.Outcome.NO_SHOW, Meeting.Outcome.CANCELLED_BY_HIM):
-        raise Refused(
-            _("An internal meeting is held by your group alone: nobody can have missed it.")
-        )
+    if not with_him and outcome in (Meeting.Outcome.NO_SHOW, Meeting.Outcome.CANCELLED_BY_HIM):
+        raise Refused(NOT_WITH_HIM)
 
 
 def plan_meeting(
@@ -177,9 +181,14 @@ def plan_meeting(
     outcome: str = Meeting.Outcome.SCHEDULED,
     minutes: str = "",
     follow_ups: str = "",
+    counterpart: str = Contact.Counterpart.HARMING,
 ) -> Meeting:
-    """A meeting to come — or one that already happened, with what happened."""
-    _check_outcome(occurred_on, outcome, internal)
+    """A meeting to come — or one that already happened, with what happened.
+    Internal: the group alone; otherwise with him, or with people from his
+    surroundings (``counterpart``)."""
+    _check_outcome(
+        occurred_on, outcome, not internal and counterpart == Contact.Counterpart.HARMING
+    )
     with transaction.atomic():
         meeting = create_record(
             Meeting,
@@ -195,6 +204,7 @@ def plan_meeting(
             occurred_on=occurred_on,
             starts_at=starts_at,
             internal=internal,
+            counterpart=Contact.Counterpart.HARMING if internal else counterpart,
             outcome=outcome,
             outcome_on=None if outcome == Meeting.Outcome.SCHEDULED else min(occurred_on, _today()),
             outcome_recorded_at=None if outcome == Meeting.Outcome.SCHEDULED else timezone.now(),
@@ -221,7 +231,7 @@ def record_outcome(
     with its day (see :func:`outcome_day`)."""
     if outcome not in RECORDED:
         raise Refused(_("Please choose what happened."))
-    _check_outcome(meeting.occurred_on, outcome, meeting.internal)
+    _check_outcome(meeting.occurred_on, outcome, meeting.with_him)
     with transaction.atomic():
         try:
             writes.transition(meeting, outcome, allowed=OUTCOMES, field="outcome")

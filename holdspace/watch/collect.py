@@ -98,11 +98,13 @@ def _meetings(
 ) -> dict[uuid.UUID, list[rules.MeetingFact]]:
     found: dict[uuid.UUID, list[rules.MeetingFact]] = defaultdict(list)
     rows = Meeting.objects.filter(process_id__in=ids).values_list(
-        "pk", "process_id", "occurred_on", "outcome", "internal"
+        "pk", "process_id", "occurred_on", "outcome", "internal", "counterpart"
     )
-    for pk, process_id, on, outcome, internal in rows:
+    for pk, process_id, on, outcome, internal, counterpart in rows:
         who = readers.get(pk, frozenset())
-        found[process_id].append(rules.MeetingFact(pk, on, outcome, internal, who))
+        # A meeting with his surroundings is not a meeting with him.
+        without_him = internal or counterpart != Contact.Counterpart.HARMING
+        found[process_id].append(rules.MeetingFact(pk, on, outcome, without_him, who))
     return found
 
 

@@ -102,7 +102,7 @@ class MeetingFact:
     id: uuid.UUID
     on: datetime.date
     outcome: str  # scheduled, held, no_show, cancelled_by_us, cancelled_by_him
-    internal: bool
+    internal: bool  # without him: the group alone, or with his surroundings
     readers: Ids = frozenset()
 
 

@@ -14,6 +14,7 @@ from holdspace.commitments.models import Step
 from holdspace.contact import services
 from holdspace.contact.models import Contact, Meeting, Report
 from holdspace.testing import World, assert_refused, client_for
+from holdspace.watch import collect
 
 pytestmark = pytest.mark.django_db
 
@@ -157,15 +158,31 @@ def test_a_meeting_in_the_past_cannot_be_planned(world: World) -> None:
     assert_refused(client, url, data, "This date has passed. Say what happened", "The programme.")
     future_held = _meeting_data(outcome="held")
     assert_refused(client, url, future_held, "This meeting has not happened yet.")
-    internal_no_show = _meeting_data(
-        occurred_on=_ago(3).isoformat(), internal="on", outcome="no_show"
-    )
-    assert_refused(
-        client,
-        url,
-        internal_no_show,
-        "An internal meeting is held by your group alone: nobody can have missed it.",
-    )
+    for without_him in ("internal", "surroundings"):
+        no_show = _meeting_data(
+            occurred_on=_ago(3).isoformat(), with_whom=without_him, outcome="no_show"
+        )
+        assert_refused(
+            client, url, no_show, "Only a meeting with the person who caused harm can be marked"
+        )
+
+
+def test_a_meeting_with_his_partner_is_a_meeting_but_not_contact_with_him(world: World) -> None:
+    """Issue 13: meetings with people from his surroundings are recorded like
+    any other, and neither keep the contact cadence nor end a no-show."""
+    _meeting(world, 30, "no_show")
+    client = client_for(world, "contact-member")
+    data = _meeting_data(occurred_on=_ago(2).isoformat(), with_whom="surroundings", outcome="held")
+    response = client.post(f"/g/{world.groups['contact'].pk}/meetings/new/", data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(outcome="held")
+    assert meeting.with_surroundings and not meeting.internal
+    page = client.get(f"/m/{meeting.pk}/").content.decode()
+    assert "Meeting with people around him" in page
+    log = client.get(f"/p/{world.process.pk}/contact/").content.decode()
+    assert "with people around him" in log
+    kinds = {a.kind for a in collect.current_alerts() if a.process == world.process.pk}
+    assert "meeting_no_show" in kinds  # the meeting he missed is still the latest with him
 
 
 def test_what_happened_is_recorded_once(world: World) -> None:
