@@ -151,19 +151,19 @@ class Duty(Record):
     class Confirmation(models.TextChoices):
         NOT_YET = "not_yet", _("not confirmed yet")
         CONFIRMED = "confirmed", _("confirmed by them")
-        DENIED = "denied", _("they say they were not told")
+        DENIED = "denied", _("those told say it did not happen")
 
     whom = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.CASCADE, related_name="duties"
     )
-    description = EncryptedTextField(_("whom he says he told"), key="data_key")
+    description = EncryptedTextField(_("who was told"), key="data_key")
     confirmation = models.CharField(
         max_length=16, choices=Confirmation.choices, default=Confirmation.NOT_YET
     )
     confirmed_on = models.DateField(null=True, blank=True)
-    note = EncryptedTextField(_("note"), key="data_key", blank=True)
+    comment = EncryptedTextField(_("note"), key="data_key", blank=True)
 
-    CONTENT_FIELDS = ("occurred_on", "description", "note")
+    CONTENT_FIELDS = ("occurred_on", "description", "comment")
 
     def __str__(self) -> str:
         return f"duty {self.pk}"
@@ -188,9 +188,9 @@ class Consent(Record):
     )
     may_know = models.CharField(max_length=16, choices=Scope.choices)
     embargo_until = models.DateField(_("nobody else until"), null=True, blank=True)
-    note = EncryptedTextField(_("note"), key="data_key", blank=True)
+    comment = EncryptedTextField(_("note"), key="data_key", blank=True)
 
-    CONTENT_FIELDS = ("occurred_on", "note")
+    CONTENT_FIELDS = ("occurred_on", "comment")
 
     def __str__(self) -> str:
         return f"consent {self.pk}"
