@@ -141,10 +141,12 @@ def propose(
     the groups ``proposal.asked`` names (all of the same process)."""
     day = day_it_happened(proposed_on, since_the_start(group.process))
     _check_proposal(proposal, day)
-    if replaces is not None and (not replaces.is_decided or replaces.replaced_by_id):
-        raise Refused(ALREADY_REPLACED if replaces.replaced_by_id else ONLY_DECIDED)
     asked = [g for g in proposal.asked if g.process_id == group.process_id]
     with transaction.atomic():
+        if replaces is not None:
+            writes.lock(replaces)  # as it is now, not as the page showed it
+            if not replaces.is_decided or replaces.replaced_by_id:
+                raise Refused(ALREADY_REPLACED if replaces.replaced_by_id else ONLY_DECIDED)
         decision = create_record(
             Decision,
             author=author,
@@ -468,6 +470,12 @@ def prepare_ladder_agreement(ladder: Ladder, *, by: User, steps_text: str) -> De
     return decision
 
 
+def _already(trigger: str) -> bool:
+    """Whether ``trigger`` opened a draft before (saves making a key for nothing;
+    the unique trigger decides when two ticks race)."""
+    return Decision.objects.filter(trigger=trigger).exists()
+
+
 def prepare_from_ladder(
     ladder: Ladder, *, kind: str, about: Record | None, trigger: str, today: datetime.date
 ) -> Decision | None:
@@ -478,7 +486,7 @@ def prepare_from_ladder(
 
     Runs without anybody's key: the step's text is read by the member who
     opens the draft. Call inside no transaction of the caller's own."""
-    if Decision.objects.filter(trigger=trigger).exists():
+    if _already(trigger):
         return None
     place = next_position(ladder, kind)
     step = ladder.steps.filter(kind=kind, position=place).first()
