@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -31,6 +31,8 @@ from holdspace.commitments import access as commitments
 from holdspace.commitments.models import Letter, LetterCopy
 from holdspace.processes import access
 from holdspace.processes.models import Group, Process, Record, Responsibility
+
+M = TypeVar("M", bound=Record)
 
 
 def _process_id(process: Process | uuid.UUID | Any) -> Any:
@@ -114,7 +116,7 @@ def default_readers(process: Process) -> list[Group]:
 # Reading -----------------------------------------------------------------------------
 
 
-def _visible(user: User, process: Process) -> QuerySet[Record]:
+def _visible(user: User, process: Process) -> QuerySet[Any]:
     return access.records_visible_to(user, process).values("pk")
 
 
@@ -187,12 +189,12 @@ def copies_to_choose(user: User, process: Process) -> QuerySet[LetterCopy]:
 def get_for_user(
     request: HttpRequest,
     record_id: uuid.UUID,
-    model: type[Any],
+    model: type[M],
     *,
     write: bool = False,
     act: bool = False,
     survivor: bool = False,
-) -> Any:
+) -> M:
     """A person, informing, duty or consent, as
     :func:`holdspace.commitments.access.get_for_user` (``survivor``: only
     for members of the survivor's side who may act on it). Raises Http404."""

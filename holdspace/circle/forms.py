@@ -421,7 +421,7 @@ class ConsentForm(Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _set_queryset(self, "share_with", groups)
-        choices = [(EVERYONE, _("everyone without a consent of their own"))]
+        choices: list[tuple[str, Any]] = [(EVERYONE, _("everyone without a consent of their own"))]
         choices += [(str(p.pk), f"{p.name} ({p.get_relation_display()})") for p in people]
         field = self.fields["whom"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101  (declared as one)

@@ -56,10 +56,14 @@ def _embargoes(
     process_ids: Sequence[uuid.UUID], today: datetime.date, readers: dict[uuid.UUID, Ids]
 ) -> Iterator[rules.Alert]:
     facts: dict[uuid.UUID, list[circle_rules.ConsentFact]] = defaultdict(list)
-    for process_id, *row in Consent.objects.filter(process_id__in=process_ids).values_list(
+    for process_id, pk, whom, may_know, given, written, until in Consent.objects.filter(
+        process_id__in=process_ids
+    ).values_list(
         "process_id", "pk", "whom_id", "may_know", "occurred_on", "created_at", "embargo_until"
     ):
-        facts[process_id].append(circle_rules.ConsentFact(*row))
+        facts[process_id].append(
+            circle_rules.ConsentFact(pk, whom, may_know, given, written, until)
+        )
     for process_id, consents in facts.items():
         for fact in circle_rules.in_force(consents, today).values():
             end = fact.embargo_until
