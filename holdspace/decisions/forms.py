@@ -318,7 +318,10 @@ class OutcomeForm(Form):
                 (self.NOT_ADOPTED, _("None of them: nothing was adopted")),
             ]
         else:
-            self.fields["result"].choices = Decision.Result.choices  # type: ignore[attr-defined]  # a choice field, typed as a plain Field
+            self.fields["result"].choices = [  # type: ignore[attr-defined]  # a choice field, typed as a plain Field
+                (Decision.Result.ADOPTED, _("Adopted: the group does what was proposed")),
+                (self.NOT_ADOPTED, _("Not adopted: the group does not do it")),
+            ]
         self.fields["participants"].queryset = people  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
         self.fields["decided_on"].initial = timezone.localdate()
 

@@ -34,7 +34,7 @@ def test_a_missed_meeting_opens_exactly_one_draft_with_the_next_step(world: Worl
     assert draft.topic == Decision.Topic.RESPOND
     assert draft.ladder_kind == NonCooperation.MISSED_MEETINGS
     assert draft.ladder_position == 1 and draft.from_ladder == ladder
-    assert list(draft.about.all()) == [meeting.record_ptr]
+    assert [r.pk for r in draft.about.all()] == [meeting.pk]
     # Addressed to the group only: nobody else reads it, nobody was told.
     assert [g.pk for g in draft.audience_groups.all()] == [world.groups["contact"].pk]
     assert client_for(world, "support-member").get(f"/dc/{draft.pk}/").status_code == 404
