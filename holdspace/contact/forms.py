@@ -295,7 +295,7 @@ class MeetingForm(Form):
             self._use_pronoun(terms)
 
     def _use_pronoun(self, terms: Terms) -> None:
-        self.fields["with_whom"].choices = [
+        self.fields["with_whom"].choices = [  # type: ignore[attr-defined]  # a choice field, typed as a plain Field
             (
                 "him",
                 terms.pick(
