@@ -107,7 +107,7 @@ def readable_records(user: User, process: Process, ids: Iterable[str]) -> QueryS
     return access.records_visible_to(user, process).filter(pk__in=wanted)
 
 
-ABOUT_KINDS = ("meeting", "contact", "agreement", "demand", "decision", "ladder", "note")
+ABOUT_KINDS = ("meeting", "contact", "agreement", "demand", "note")
 RECENT = 25
 
 
