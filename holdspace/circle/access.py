@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -58,6 +59,24 @@ def embargo_until(
     plain dates only; see the module's note before showing it to anyone."""
     running = rules.embargo(consent_facts(process), on or timezone.localdate())
     return running.embargo_until if running is not None else None
+
+
+@dataclass(frozen=True)
+class EmbargoNotice:
+    """That an embargo runs, for a page that warns before anyone acts (a
+    "whom to inform" decision): its end only for those who may read the
+    consent it comes from."""
+
+    until: datetime.date | None
+
+
+def embargo_notice(user: User, process: Process) -> EmbargoNotice | None:
+    """None when no embargo runs today."""
+    running = rules.embargo(consent_facts(process), timezone.localdate())
+    if running is None:
+        return None
+    readable = access.records_visible_to(user, process).filter(pk=running.id).exists()
+    return EmbargoNotice(running.embargo_until if readable else None)
 
 
 def informing_needs_approval(
@@ -152,6 +171,16 @@ def consents_of(user: User, process: Process) -> QuerySet[Consent]:
 
 def readable_ids(user: User, process: Process) -> set[uuid.UUID]:
     return set(access.records_visible_to(user, process).values_list("pk", flat=True))
+
+
+def decided_about(user: User, record: Record) -> QuerySet[Record]:
+    """The decisions about ``record`` the account may read (whichever app
+    records decisions links them to what they are about as ``decisions_about``)."""
+    linked = getattr(record, "decisions_about", None)
+    if linked is None:
+        return Record.objects.none()
+    visible = access.records_visible_to(user, record.process)
+    return visible.filter(pk__in=linked.values("pk")).order_by("-occurred_on")
 
 
 def readable_person(user: User, person: Person | None) -> Person | None:

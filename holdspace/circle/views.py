@@ -220,6 +220,7 @@ def person_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             consents=consents,
             in_force=_consents(user, person.process).in_force,
             stance_form=_stance_form(person),
+            decided=list(access.decided_about(user, person)),
         ),
     )
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 
 from holdspace.accounts.models import User
 from holdspace.decisions.models import Decision, Ladder
-from holdspace.processes import access
+from holdspace.processes import access, registry
 from holdspace.processes.models import Group, Membership, Process, Record, Responsibility
 
 
@@ -107,8 +107,17 @@ def readable_records(user: User, process: Process, ids: Iterable[str]) -> QueryS
     return access.records_visible_to(user, process).filter(pk__in=wanted)
 
 
-ABOUT_KINDS = ("meeting", "contact", "agreement", "demand", "note")
+# What a decision cannot be about: what Holdspace writes itself, and the
+# decisions and ladders (a later decision replaces an earlier one instead).
+NOT_ABOUT = {"event", "decision", "ladder"}
 RECENT = 25
+
+
+def about_kinds() -> list[str]:
+    """Every registered kind of record a decision may be about — a meeting, a
+    breach of an agreement, a demand, a person around him, an informing —
+    including those of apps added later (the registry)."""
+    return [name for name in registry.KINDS if name not in NOT_ABOUT]
 
 
 def about_choices(
@@ -117,7 +126,7 @@ def about_choices(
     """What a decision may be about: the records the account may read in the
     process — the recent ones of the usual kinds, and those already chosen."""
     visible = access.records_visible_to(user, process)
-    recent = visible.filter(kind__in=ABOUT_KINDS).order_by("-occurred_on", "-created_at")
+    recent = visible.filter(kind__in=about_kinds()).order_by("-occurred_on", "-created_at")
     ids = [*recent.values_list("pk", flat=True)[:RECENT], *chosen]
     return visible.filter(pk__in=ids).order_by("-occurred_on", "-created_at")
 

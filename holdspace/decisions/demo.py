@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from holdspace.accounts.models import User
+from holdspace.circle.models import Person
 from holdspace.decisions import services, watch
 from holdspace.decisions.models import Answer, Decision, NonCooperation
 from holdspace.decisions.views import steps_text
-from holdspace.processes.models import Group, Process
+from holdspace.processes.models import Group, Process, Record
 from holdspace.processes.services import change_audience
 from holdspace.watch import collect
 
@@ -89,6 +90,14 @@ def _ladder(process: Process, groups: Mapping[str, Group], coordinator: User, me
     watch.on_tick(collect.current_alerts(today, Process.objects.filter(pk=process.pk)), today)
 
 
+def _political_group(contact: Group) -> list[Record]:
+    """The circle's record of his political group, when the demo has one."""
+    found = Person.objects.filter(
+        process_id=contact.process_id, relation=Person.Relation.POLITICAL_GROUP
+    ).first()
+    return [] if found is None else [found]
+
+
 def _inform(
     contact: Group, support: Group, coordinator: User, member: User, support_coordinator: User
 ) -> None:
@@ -97,16 +106,17 @@ def _inform(
         group=contact,
         proposal=services.Proposal(
             topic=Decision.Topic.INFORM,
-            proposal="We inform his political group (the housing collective) about the process "
-            "and give them the letter.",
-            reasons="He joined the collective half a year ago and has not told them, although "
-            "we asked him twice.",
+            proposal="We inform his political group (the neighbourhood solidarity network) about "
+            "the process and give them the letter.",
+            reasons="He joined the network this year and has not told them, although we asked "
+            "him twice.",
             deadline=_day(50),
             asked=[support],
-            inform_whom="His political group: the housing collective",
+            inform_whom="His political group: the neighbourhood solidarity network",
+            about=_political_group(contact),
             trust_built=Decision.Criterion.YES,
             gaining_power=Decision.Criterion.UNSURE,
-            criteria_reasoning="Members rely on him for the collective's finances, so trust is "
+            criteria_reasoning="Members rely on him for the network's finances, so trust is "
             "being built. Whether he gains power there is less clear: he speaks at meetings, but "
             "he does not lead them.",
         ),
@@ -116,7 +126,7 @@ def _inform(
         decision,
         by=member,
         result=Decision.Result.ADOPTED,
-        outcome="Two of us meet two people of the collective and give them the letter. The "
+        outcome="Two of us meet two people of the network and give them the letter. The "
         "support group checked that M. agrees.",
         outcome_reasons="Trust is being built with him there, and he did not tell them himself.",
         participants=[coordinator, member, support_coordinator],

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from holdspace.accounts.models import User
+from holdspace.circle import access as circle
 from holdspace.decisions import access, services
 from holdspace.decisions.forms import AnswerForm, LadderForm, OutcomeForm, ProposalForm
 from holdspace.decisions.models import Answer, Decision, Ladder, NonCooperation
@@ -144,7 +145,11 @@ def decision_new(request: HttpRequest, process_id: UUID) -> HttpResponse:
         request,
         form,
         "decisions/decision_form.html",
-        {"process": process, "terms": process.terms},
+        {
+            "process": process,
+            "terms": process.terms,
+            "embargo": _embargo(user, process, request.POST.get("topic", initial["topic"])),
+        },
         save=save,
         saved=_("The proposal is open. The groups you asked can now answer it."),
         field="deadline",
@@ -207,8 +212,17 @@ def _decision_context(request: HttpRequest, decision: Decision, **extra: Any) ->
         rungs=rungs,
         ladder_readable=decision.from_ladder_id in readable,
         today=timezone.localdate(),
+        embargo=_embargo(user, decision.process, decision.topic),
         **extra,
     )
+
+
+def _embargo(user: User, process: Process, topic: str) -> circle.EmbargoNotice | None:
+    """Said before anyone acts on a "whom to inform" decision: an embargo of
+    the survivor's side runs (C8)."""
+    if topic != Decision.Topic.INFORM:
+        return None
+    return circle.embargo_notice(user, process)
 
 
 def _counts(answers: Any) -> list[tuple[str, int]]:

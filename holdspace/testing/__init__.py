@@ -696,8 +696,8 @@ def assert_pages_well_structured(world: World, urls: list[str], personas: tuple[
 
 
 # The letter, demands, agreements and rota (their helpers need the above).
-from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
 from holdspace.testing.circle import CIRCLE_FORMS, CIRCLE_OPTIONAL  # noqa: E402
+from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
 from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
 from holdspace.testing.decisions import DECISIONS_FORMS, DECISIONS_OPTIONAL  # noqa: E402
 

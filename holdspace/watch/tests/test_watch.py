@@ -199,6 +199,11 @@ def test_a_fresh_demo_lists_every_kind_for_scripts(tmp_path: Path) -> None:
         "agreement_review_due",
         "step_overdue",
         "commitment_ending",
+        # Registered by the decisions and circle apps (issue 13).
+        "decision_due",
+        "decision_review_due",
+        "embargo_ending",
+        "inform_unconfirmed",
     }
     assert all(set(row) == {"kind", "process", "due", "severity"} for row in rows)
     assert "Juniper" not in out.getvalue()
