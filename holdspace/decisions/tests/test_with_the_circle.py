@@ -47,7 +47,7 @@ def test_the_person_it_is_about_links_to_the_decision() -> None:
     call_command("demo")
     decision = Decision.objects.get(topic=Decision.Topic.INFORM)
     person = Person.objects.get(relation=Person.Relation.POLITICAL_GROUP)
-    assert list(decision.about.all()) == [person.record_ptr]
+    assert list(decision.about.values_list("pk", flat=True)) == [person.pk]
     page = _client("demo-contact-member").get(reverse("hs-person", args=[person.pk])).content
     assert reverse("hs-decision", args=[decision.pk]).encode() in page
     propose = f"{reverse('hs-decision-new', args=[person.process_id])}?about={person.pk}"
