@@ -1,6 +1,11 @@
-"""Plain-language descriptions of audit action codes, for the log pages."""
+"""Plain-language descriptions of audit action codes, for the log pages.
+
+The core's are listed here; an app that plugs into processes registers its
+own in ``AppConfig.ready()`` (:func:`register`)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -72,6 +77,13 @@ ACTIONS: dict[str, Promise] = {
     # Retention (audit.purge_process)
     "process.purged": _("removed who did what from this log (retention)"),
 }
+
+
+def register(actions: Mapping[str, Promise]) -> None:
+    for code, label in actions.items():
+        if ACTIONS.get(code, label) != label:
+            raise ValueError(f"{code} is registered twice")
+        ACTIONS[code] = label
 
 
 def describe(action: str) -> Promise | str:

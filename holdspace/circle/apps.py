@@ -9,6 +9,10 @@ class CircleConfig(AppConfig):
     verbose_name = "The people around him, disclosure consent and informing"
 
     def ready(self) -> None:
+        from holdspace.audit import labels
+        from holdspace.circle import audit_labels
+
+        labels.register(audit_labels.ACTIONS)
         from django.utils.translation import gettext_lazy as _
 
         from holdspace.circle import demo, examples, watch

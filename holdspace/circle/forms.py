@@ -205,7 +205,7 @@ class InformingForm(Form):
     )
     letter_copy = CopyField(
         label=_("Which copy"),
-        queryset=LetterCopy.objects.none(),
+        queryset=None,
         required=False,
         help_text=_("Copies are registered on the letter's page."),
     )
@@ -330,7 +330,7 @@ class ApprovalForm(HappenedForm):
 class DutyForm(Form):
     whom = PersonField(
         label=_("Someone already recorded here"),
-        queryset=Person.objects.none(),
+        queryset=None,
         required=False,
         empty_label=_("— none of them —"),
     )

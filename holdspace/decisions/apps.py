@@ -7,9 +7,13 @@ class DecisionsConfig(AppConfig):
     verbose_name = "Collective decisions and the consequence ladder"
 
     def ready(self) -> None:
+        from holdspace.audit import labels
+        from holdspace.decisions import audit_labels
+
+        labels.register(audit_labels.ACTIONS)
         from django.utils.translation import gettext_lazy as _
 
-        from holdspace.decisions import demo, views, watch
+        from holdspace.decisions import demo, examples, views, watch
         from holdspace.decisions.models import Decision, NonCooperation
         from holdspace.decisions.services import Code
         from holdspace.processes import registry
@@ -65,7 +69,7 @@ class DecisionsConfig(AppConfig):
             "record_editor",
         )
         get, post, both = ("GET",), ("POST",), ("GET", "POST")
-        decision, ladder = views.example_decision, views.example_ladder
+        decision, ladder = examples.example_decision, examples.example_ladder
         for name, methods, rule, target, example in (
             ("hs-decisions", get, process, "process", None),
             ("hs-decision-new", both, process, "process", None),

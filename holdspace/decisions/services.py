@@ -11,10 +11,13 @@ for the decision's readers.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +112,19 @@ def _check_proposal(proposal: Proposal, proposed_on: datetime.date) -> None:
         raise Refused(OPTIONS_TOO_FEW)
 
 
+# What a proposal sets: saved with update_fields, whatever else changes meanwhile.
+PROPOSAL_FIELDS = [
+    "topic",
+    "proposal",
+    "reasons",
+    "deadline",
+    "inform_whom",
+    "trust_built",
+    "gaining_power",
+    "criteria_reasoning",
+]
+
+
 def _apply(decision: Decision, proposal: Proposal) -> None:
     decision.topic = proposal.topic
     decision.proposal, decision.reasons = proposal.proposal, proposal.reasons
@@ -161,7 +177,7 @@ def propose(
             ladder_version=ladder.version if ladder is not None else None,
         )
         _apply(decision, proposal)
-        decision.save()
+        decision.save(update_fields=PROPOSAL_FIELDS)
         _set_options(decision, proposal.options)
         decision.about.set(proposal.about)
         record_event(decision, Code.OPENED, by=author, value=decision.topic, occurred_on=day)
@@ -183,7 +199,16 @@ def open_draft(
         decision.occurred_on = _today()
         decision.opened_at = timezone.now()
         decision.version += 1
-        decision.save()
+        decision.save(
+            update_fields=[
+                *PROPOSAL_FIELDS,
+                "status",
+                "author",
+                "occurred_on",
+                "opened_at",
+                "version",
+            ]
+        )
         keeper = group or decision.author_group
         asked = [g for g in proposal.asked if g.process_id == decision.process_id]
         set_audience(decision, [decision.author_group, keeper, *asked])
@@ -240,7 +265,7 @@ def answer(
         given.reason = reason
         given.preferred = preferred if preferred and preferred.decision_id == decision.pk else None
         given.answered_at = timezone.now()
-        given.save()
+        given.save()  # a new row, or one locked with its decision
         audit_record(
             "decision.answered" if given.changes == 0 else "decision.answer_changed",
             by=member,
@@ -386,7 +411,7 @@ def _set_steps(ladder: Ladder, steps: Mapping[str, Sequence[str]]) -> None:
         )
         if step.pk is None or step.text != text:
             step.text = text
-            step.save()
+            step.save()  # a new row, or one of the ladder locked by the caller
 
 
 def steps_by_kind(ladder: Ladder) -> dict[str, list[LadderStep]]:
@@ -422,12 +447,17 @@ class Rung:
     decision: Decision | None
 
 
-def position(ladder: Ladder) -> dict[str, list[Rung]]:
-    """For each kind with steps: each step, what was done with it, and which comes next."""
+def position(
+    ladder: Ladder, readable: Collection[uuid.UUID] | QuerySet[Any] | None = None
+) -> dict[str, list[Rung]]:
+    """For each kind with steps: each step, what was done with it, and which
+    comes next — from the decisions in ``readable`` only, when given: a page
+    shows its reader no trace of a decision it may not read (S45)."""
     latest: dict[tuple[str, int], Decision] = {}
-    for decision in ladder.ladder_decisions.exclude(status=Decision.Status.WITHDRAWN).order_by(
-        "created_at"
-    ):
+    considered = ladder.ladder_decisions.exclude(status=Decision.Status.WITHDRAWN)
+    if readable is not None:
+        considered = considered.filter(pk__in=readable)
+    for decision in considered.order_by("created_at"):
         if decision.ladder_position is not None:
             latest[(decision.ladder_kind, decision.ladder_position)] = decision
     found: dict[str, list[Rung]] = {}
@@ -509,7 +539,7 @@ def prepare_from_ladder(
                 trigger=trigger,
             )
             decision.data_key = keyring().new_data_key(ladder.process_id)
-            decision.save()
+            decision.save()  # a new row
             set_audience(decision, [group])
             if about is not None:
                 decision.about.set([about])

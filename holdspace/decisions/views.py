@@ -190,7 +190,7 @@ def _decision_context(request: HttpRequest, decision: Decision, **extra: Any) ->
         and decision.from_ladder_id in readable
         and decision.from_ladder is not None
     ):
-        rungs = services.position(decision.from_ladder).get(decision.ladder_kind)
+        rungs = services.position(decision.from_ladder, readable).get(decision.ladder_kind)
     return record_context(
         request,
         decision,
@@ -484,10 +484,14 @@ def ladder_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 def _ladder_view(user: User, ladder: Ladder) -> dict[str, Any]:
-    rungs = services.position(ladder)
+    readable = core.records_visible_to(user, ladder.process).filter(kind="decision").values("pk")
+    rungs = services.position(ladder, readable)
     in_keeper = ladder.keeper_id in core.group_ids_for(user, ladder.process_id)
     pending = ladder.ladder_decisions.filter(
-        topic=Decision.Topic.LADDER, status__in=services.TAKEN, ladder_version=ladder.version
+        topic=Decision.Topic.LADDER,
+        status__in=services.TAKEN,
+        ladder_version=ladder.version,
+        pk__in=readable,
     ).first()
     return {
         "ladder": ladder,
@@ -495,6 +499,9 @@ def _ladder_view(user: User, ladder: Ladder) -> dict[str, Any]:
         "may_edit": core.may_edit(user, ladder),
         "in_keeper": in_keeper,
         "pending": pending,
+        "agreed_by": ladder.agreed_by_id
+        if ladder.agreed_by_id and readable.filter(pk=ladder.agreed_by_id).exists()
+        else None,
     }
 
 
@@ -603,27 +610,3 @@ def ladder_agree(request: HttpRequest, record_id: UUID) -> HttpResponse:
     if pending.status == Decision.Status.DRAFT:
         return redirect("hs-decision-prepare", pending.pk)
     return redirect(pending)
-
-
-def example_decision(group: Group, author: User) -> Decision:
-    """An open decision in ``group``, for the authorization matrix."""
-    return services.propose(
-        author=author,
-        group=group,
-        proposal=services.Proposal(
-            topic=Decision.Topic.GENERAL,
-            proposal="A decision's secret",
-            reasons="",
-            deadline=timezone.localdate() + datetime.timedelta(days=7),
-        ),
-    )
-
-
-def example_ladder(group: Group, author: User) -> Ladder:
-    """The ladder ``group`` keeps, for the authorization matrix (one per group)."""
-    existing = Ladder.objects.filter(keeper=group).first()
-    if existing is not None:
-        return existing
-    return services.write_ladder(
-        group, by=author, steps={NonCooperation.MISSED_MEETINGS: ["A ladder's secret"]}
-    )

@@ -15,10 +15,12 @@ from holdspace.processes.models import Record
 
 # The core and every app that plugs into it (from the registry).
 PROCESS_APPS = ("processes", *sorted(registry.apps()))
-ACTION = re.compile(
-    r"(letter|demand|step|evidence|agreement|rota|contact|meeting|report|note|record|process"
-    r"|party|group|group_invitation|responsibility|membership|keys)\.[a-z_]+"
-)
+# What an action code starts with: the core's words, every registered kind
+# of record and every app that plugs in (so a new app's codes are found).
+CORE = ["evidence", "rota", "record", "process", "party", "group", "group_invitation"]
+CORE += ["responsibility", "membership", "keys"]
+PREFIXES = sorted({*CORE, *registry.KINDS, *registry.apps()}, key=lambda p: (-len(p), p))
+ACTION = re.compile(rf"({'|'.join(map(re.escape, PREFIXES))})\.[a-z_]+")
 
 
 def _codes_in(path: Path) -> set[str]:

@@ -52,3 +52,18 @@ def test_the_person_it_is_about_links_to_the_decision() -> None:
     assert reverse("hs-decision", args=[decision.pk]).encode() in page
     propose = f"{reverse('hs-decision-new', args=[person.process_id])}?about={person.pk}"
     assert propose.encode() in page
+
+
+def test_the_ladder_shows_each_group_only_the_decisions_it_may_read_S45() -> None:
+    """The supervision group reads the ladder, not the contact group's own
+    decisions taken on it: no link to them and no trace of their state."""
+    call_command("demo")
+    ladder_page = reverse("hs-ladder", args=[Decision.objects.first().process_id])  # type: ignore[union-attr]  # the demo has decisions
+    contact = _client("demo-contact-coordinator").get(ladder_page).content.decode()
+    supervision = _client("demo-supervision").get(ladder_page).content.decode()
+    drafts = Decision.objects.exclude(from_ladder=None)
+    assert drafts.exists()
+    for draft in drafts:
+        link = reverse("hs-decision", args=[draft.pk])
+        assert link in contact
+        assert link not in supervision

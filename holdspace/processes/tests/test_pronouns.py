@@ -112,7 +112,7 @@ def test_forms_and_settings_pages_use_the_chosen_pronoun(
     pronoun_words = {"he": "him", "she": "her", "none": "the perpetrator"}[pronoun]
     assert f"Contact with {pronoun_words} at least every" in page
     page = client.get(reverse("hs-meeting-new", args=[group.pk])).content.decode()
-    assert f"Only your group meets (without {pronoun_words})" in page
+    assert f"only your group (without {pronoun_words})" in page
     # The contact log and the process page's figures.
     for url in (
         reverse("hs-process", args=[world.process.pk]),
