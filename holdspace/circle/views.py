@@ -638,7 +638,7 @@ def consent_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
         "circle/consent_form.html",
         {"group": group, "process": process, "consents": _consents(user, process)},
         save=save,
-        saved=_("Your consent is saved. It applies from the day you gave."),
+        saved=_("Your consent is saved. It applies from the day you gave for it."),
         field="embargo_until",
     )
 
