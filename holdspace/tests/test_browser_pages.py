@@ -4,8 +4,11 @@ axe-core finds no WCAG 2.2 A or AA violation at 390 px and at 1280 px."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections import deque
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,15 +35,43 @@ SKIP = re.compile(r"^/(static/|logout/|exit/|healthz|calendar/|language/)|\.svg$
 MOST_PAGES = 200
 # The shape of a page: the kinds of element on it, with their classes, roles
 # and states, but not its text nor how many of each. At 390 px axe runs once
-# per route and shape in a test process (a page another role saw in the same
-# shape was checked then); at 1280 px once per route.
+# per route and shape in a run of the suite (a page another role saw in the
+# same shape was checked then, perhaps by another test process); at 1280 px
+# once per route.
 VARYING = ["href", "action", "value", "nonce", "id", "for", "name", "content", "datetime"]
 VARYING += ["aria-labelledby", "aria-describedby", "aria-controls", "transform", "x", "y"]
 VARYING += ["x1", "x2", "width"]
 SHAPE = """varying => [...new Set([...document.querySelectorAll("*")].map(element =>
     [element.tagName, ...[...element.attributes].filter(a => !varying.includes(a.name))
         .map(a => a.name + "=" + a.value)].join(" ")))].sort().join("\\n")"""
-CHECKED: set[tuple[str, int, int]] = set()
+
+
+class Checked:
+    """What axe has checked in this run, shared by the test processes: the
+    first to claim a page's route, shape and width checks it (a file created
+    exclusively), the others skip it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(exist_ok=True)
+
+    def claim(self, key: tuple[str, str, int]) -> bool:
+        name = hashlib.sha256(repr(key).encode()).hexdigest()
+        try:
+            (self.folder / name).touch(exist_ok=False)
+        except FileExistsError:
+            return False
+        return True
+
+
+@pytest.fixture(scope="session")
+def checked(tmp_path_factory: pytest.TempPathFactory) -> Checked:
+    # With pytest-xdist each process has a folder of its own; their parent is shared.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return Checked(shared / "axe-checked")
+
+
 # Names from the demo's data that no title may carry.
 NAMES = re.compile(
     "|".join(
@@ -74,7 +105,7 @@ def _links(page: Any, base: str) -> list[str]:
     return paths
 
 
-def _check(page: Any, route: str, path: str) -> list[str]:
+def _check(page: Any, route: str, path: str, checked: Checked) -> list[str]:
     """What a person on this page would run into, one line each."""
     problems = []
     title = page.title().strip()
@@ -82,14 +113,12 @@ def _check(page: Any, route: str, path: str) -> list[str]:
         problems.append(f"{path}: the title does not say what the page is for ({title!r})")
     if NAMES.search(title):
         problems.append(f"{path}: the title carries a name from the data ({title!r})")
-    shape = hash(page.evaluate(SHAPE, VARYING))
+    shape = hashlib.sha256(page.evaluate(SHAPE, VARYING).encode()).hexdigest()
     for width in WIDTHS:
         # Every shape of a page on a phone; on a desktop, each page once (the
         # same elements there differ only in their layout, which one visit shows).
-        seen = (route, shape if width < WIDTHS[0] else 0, width)
-        if seen in CHECKED:
+        if not checked.claim((route, shape if width < WIDTHS[0] else "", width)):
             continue
-        CHECKED.add(seen)
         page.set_viewport_size({"width": width, "height": 900})
         if not page.evaluate("() => 'axe' in window"):
             page.evaluate(AXE_SCRIPT)
@@ -112,7 +141,7 @@ def _check(page: Any, route: str, path: str) -> list[str]:
 
 @pytest.mark.parametrize("account", builder.ACCOUNTS, ids=lambda account: account.role)
 def test_every_page_is_titled_fits_a_phone_and_passes_axe(
-    account: builder.DemoAccount, browser: Any, live_server: Any
+    account: builder.DemoAccount, browser: Any, live_server: Any, checked: Checked
 ) -> None:
     call_command("demo")
     row = next(row for row in builder.credentials() if row["username"] == account.username)
@@ -144,7 +173,7 @@ def test_every_page_is_titled_fits_a_phone_and_passes_axe(
             if route is None or route in visited:
                 continue
             visited.add(route)
-        problems += _check(page, route, path)
+        problems += _check(page, route, path, checked)
         title = page.title()
         if titles.setdefault(title, route) != route:
             problems.append(f"{path}: the same title as {titles[title]} ({title!r})")
