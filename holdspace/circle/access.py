@@ -215,21 +215,10 @@ def copies_to_choose(user: User, process: Process) -> QuerySet[LetterCopy]:
 # Getting one, or 404 ----------------------------------------------------------------
 
 
-def get_for_user(
-    request: HttpRequest,
-    record_id: uuid.UUID,
-    model: type[M],
-    *,
-    write: bool = False,
-    act: bool = False,
-    survivor: bool = False,
-) -> M:
-    """A person, informing, duty or consent, as
-    :func:`holdspace.commitments.access.get_for_user` (``survivor``: only
-    for members of the survivor's side who may act on it). Raises Http404."""
-    return commitments.get_for_user(
-        request, record_id, model, write=write, act=act, survivor=survivor
-    )
+# A person, informing, duty or consent, as for the letter and the demands
+# (``survivor=True``: only for members of the survivor's side who may act on
+# it). Raises Http404.
+get_for_user = commitments.get_for_user
 
 
 def get_survivor_group_for_user(request: HttpRequest, group_id: uuid.UUID) -> Group:

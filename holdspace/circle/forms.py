@@ -17,6 +17,9 @@ from holdspace.circle.models import Consent, Duty, Informing, Person
 from holdspace.commitments.models import LetterCopy
 from holdspace.processes.forms import (
     DATE_WIDGET,
+    LONG_TEXT,
+    SHORT_TEXT,
+    ApproveOrDeclineForm,
     HappenedForm,
     VersionedForm,
     happened_field,
@@ -27,8 +30,6 @@ from holdspace.processes.models import Group
 from holdspace.processes.terminology import Terms
 from holdspace.web.forms import Form
 
-SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
-LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 EVERYONE = "everyone"
 
 SHARE_HELP = _(
@@ -297,31 +298,8 @@ class OutcomeForm(HappenedForm):
     field_order = ["outcome", "reaction", "followed", "happened_on"]
 
 
-class ApprovalForm(HappenedForm):
-    decision = forms.ChoiceField(
-        label=_("Your decision"),
-        choices=[("approve", _("approve")), ("decline", _("decline"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose whether to approve or decline.")},
-    )
-    reason = forms.CharField(
-        label=_("Why"),
-        max_length=5000,
-        required=False,
-        widget=SHORT_TEXT,
-        help_text=_("Needed to decline: the group that asked reads your reason."),
-    )
-    happened_on = happened_field(_("Decided on"))
+class ApprovalForm(ApproveOrDeclineForm):
     field_order = ["decision", "reason", "happened_on"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("decision") == "decline" and not str(cleaned.get("reason", "")).strip():
-            self.add_error(
-                "reason",
-                _("Please say why you decline. The group that asked will read your reason."),
-            )
-        return cleaned
 
 
 # His duty to inform --------------------------------------------------------------------

@@ -26,6 +26,9 @@ from holdspace.commitments.models import (
 )
 from holdspace.processes.forms import (
     DATE_WIDGET,
+    LONG_TEXT,
+    SHORT_TEXT,
+    ApproveOrDeclineForm,
     GroupChoiceField,
     HappenedForm,
     VersionedForm,
@@ -37,9 +40,6 @@ from holdspace.processes.forms import (
 from holdspace.processes.models import Group
 from holdspace.processes.services import Floor, Refused
 from holdspace.web.forms import Form
-
-LONG_TEXT = forms.Textarea(attrs={"rows": 6})
-SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 class LetterForm(Form):
@@ -400,24 +400,13 @@ class MembersField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
         return str(obj.username)
 
 
-class DecisionForm(HappenedForm):
+class DecisionForm(ApproveOrDeclineForm):
     """``floors``: what any decision cannot come before (the proposal);
     ``approval_floors``: what an approval also cannot (the demand's history)."""
 
-    decision = forms.ChoiceField(
-        label=_("Your decision"),
-        choices=[("approve", _("approve")), ("decline", _("decline"))],
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose whether to approve or decline.")},
+    DECLINE_NEEDS_REASON = _(
+        "Please say why you decline. The group that proposed it will read your reason."
     )
-    reason = forms.CharField(
-        label=_("Why"),
-        max_length=5000,
-        required=False,
-        widget=SHORT_TEXT,
-        help_text=_("Needed to decline: the group that proposed it reads your reason."),
-    )
-    happened_on = happened_field(_("Decided on"))
     participants = MembersField(
         label=_("Who took part in the decision"),
         queryset=User.objects.none(),
@@ -443,6 +432,9 @@ class DecisionForm(HappenedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["reason"].help_text = _(
+            "Needed to decline: the group that proposed it reads your reason."
+        )
         self.approval_floors = approval_floors or []
         field = self.fields["participants"]
         assert isinstance(field, forms.ModelMultipleChoiceField)  # noqa: S101  (declared above)
@@ -450,11 +442,6 @@ class DecisionForm(HappenedForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("decision") == "decline" and not str(cleaned.get("reason", "")).strip():
-            self.add_error(
-                "reason",
-                _("Please say why you decline. The group that proposed it will read your reason."),
-            )
         if cleaned.get("decision") == "approve" and not cleaned.get("confirmed"):
             self.add_error(
                 "confirmed",

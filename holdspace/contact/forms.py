@@ -22,6 +22,8 @@ from holdspace.contact.words import outcome_label
 from holdspace.processes.forms import (
     DATE_WIDGET,
     IN_THE_PAST,
+    SHORT_TEXT,
+    PeopleField,
     VersionedForm,
     check_day,
     happened_field,
@@ -34,13 +36,7 @@ from holdspace.processes.terminology import Terms
 from holdspace.web.forms import Form
 
 TIME_WIDGET = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
 LONG_TEXT = forms.Textarea(attrs={"rows": 8})
-
-
-class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj.username)
 
 
 class AttemptsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic

@@ -18,8 +18,11 @@ from holdspace.decisions import services
 from holdspace.decisions.models import Answer, Decision, NonCooperation, Option
 from holdspace.processes.forms import (
     DATE_WIDGET,
+    LONG_TEXT,
+    SHORT_TEXT,
     GroupChoiceField,
     GroupsChoiceField,
+    PeopleField,
     VersionedForm,
     happened_field,
 )
@@ -27,8 +30,6 @@ from holdspace.processes.models import Group, Record
 from holdspace.processes.terminology import Terms
 from holdspace.web.forms import Form
 
-SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
-LONG_TEXT = forms.Textarea(attrs={"rows": 6})
 DEADLINE_DAYS = 14
 CRITERION = forms.RadioSelect
 
@@ -36,11 +37,6 @@ CRITERION = forms.RadioSelect
 class RecordsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
     def label_from_instance(self, obj: Record) -> str:
         return f"{capfirst(obj.kind_label)}, {formats.date_format(obj.occurred_on, 'DATE_FORMAT')}"
-
-
-class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
-    def label_from_instance(self, obj: User) -> str:
-        return str(obj.username)
 
 
 class OptionField(forms.ModelChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from holdspace.accounts.models import User
 from holdspace.processes import services
 from holdspace.processes.models import Group, Membership, Process, Responsibility
 from holdspace.processes.terminology import (
@@ -28,6 +29,17 @@ from holdspace.processes.terminology import (
 from holdspace.web.forms import Form
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Text areas of the forms of every app: a few lines, or a longer text.
+SHORT_TEXT = forms.Textarea(attrs={"rows": 3})
+LONG_TEXT = forms.Textarea(attrs={"rows": 6})
+
+
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # django-stubs makes the field generic
+    """Members chosen by their account names (who goes, who took part)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj.username)
+
 
 COMMITMENT_HELP = _(
     "Until when you can commit to this group. The groups in these processes ask for "
@@ -96,6 +108,36 @@ class HappenedForm(Form):
 
     def clean_happened_on(self) -> datetime.date:
         return check_day(self.cleaned_data["happened_on"], self.floors)
+
+
+class ApproveOrDeclineForm(HappenedForm):
+    """The survivor's side approves or declines what another group asks (a
+    change to a demand, an informing); a decline needs its reason, which the
+    asking group reads."""
+
+    DECLINE_NEEDS_REASON = _(
+        "Please say why you decline. The group that asked will read your reason."
+    )
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("approve", _("approve")), ("decline", _("decline"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose whether to approve or decline.")},
+    )
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=5000,
+        required=False,
+        widget=SHORT_TEXT,
+        help_text=_("Needed to decline: the group that asked reads your reason."),
+    )
+    happened_on = happened_field(_("Decided on"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("decision") == "decline" and not str(cleaned.get("reason", "")).strip():
+            self.add_error("reason", self.DECLINE_NEEDS_REASON)
+        return cleaned
 
 
 def share_with_field(help_text: Any = "", label: Any = None) -> GroupsChoiceField:
