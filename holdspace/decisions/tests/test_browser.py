@@ -48,6 +48,14 @@ def signed_in(browser: Any, live_server: Any, world: World) -> Iterator[Any]:
     assert problems == []
 
 
+def _shows(page: Any, text: str) -> None:
+    """Waits until the page (the one a click led to) shows ``text``: reading
+    it at once could catch the browser between two pages."""
+    page.wait_for_function(
+        "text => document.body !== null && document.body.innerText.includes(text)", arg=text
+    )
+
+
 def test_from_the_no_show_alert_to_a_recorded_outcome(signed_in: Any, world: World) -> None:
     agreed_ladder(world, steps=("A written reminder with a new date.", "Inform his group."))
     missed_meeting(world)
@@ -56,18 +64,18 @@ def test_from_the_no_show_alert_to_a_recorded_outcome(signed_in: Any, world: Wor
     # A member follows the alert and finds the prepared step.
     member = signed_in("contact-member")
     member.get_by_role("link", name="did not come to the meeting").click()
-    assert "Nobody has been asked or told anything yet" in member.content()
+    _shows(member, "Nobody has been asked or told anything yet")
     member.get_by_role("link", name="Open the prepared decision").click()
     assert member.get_by_label("What do you propose?").input_value() == (
         "A written reminder with a new date."
     )
     member.get_by_role("button", name="Ask the group").click()
     member.wait_for_load_state()
-    assert "The group is asked. Each member can now answer." in member.content()
+    _shows(member, "The group is asked. Each member can now answer.")
     member.get_by_label("I agree").check()
     member.get_by_role("button", name="Save my answer").click()
     member.wait_for_load_state()
-    assert "Your answer is saved" in member.content()
+    _shows(member, "Your answer is saved")
 
     # The coordinator is reminded, objects, and is asked for a reason first.
     coordinator = signed_in("contact-coordinator")
@@ -75,12 +83,12 @@ def test_from_the_no_show_alert_to_a_recorded_outcome(signed_in: Any, world: Wor
     coordinator.get_by_label("I object").check()
     coordinator.get_by_role("button", name="Save my answer").click()
     coordinator.wait_for_load_state()
-    assert "Please say why you object or block" in coordinator.content()
+    _shows(coordinator, "Please say why you object or block")
     assert coordinator.get_by_label("I object").is_checked()
     coordinator.get_by_label("Your reason").fill("Add a deadline of two weeks.")
     coordinator.get_by_role("button", name="Save my answer").click()
     coordinator.wait_for_load_state()
-    assert "Add a deadline of two weeks." in coordinator.content()
+    _shows(coordinator, "Add a deadline of two weeks.")
     assert "Not answered yet:" not in coordinator.content()
 
     # The outcome, with its reasons.
@@ -90,7 +98,7 @@ def test_from_the_no_show_alert_to_a_recorded_outcome(signed_in: Any, world: Wor
     coordinator.get_by_label("Why", exact=True).fill("The objection was taken in.")
     coordinator.get_by_role("button", name="Record the outcome").click()
     coordinator.wait_for_load_state()
-    assert "The outcome is recorded." in coordinator.content()
+    _shows(coordinator, "The outcome is recorded.")
     decision = Decision.objects.get(topic=Decision.Topic.RESPOND)
     assert decision.is_decided and decision.result == Decision.Result.ADOPTED
     assert decision.participants.count() == 2
