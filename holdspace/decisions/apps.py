@@ -84,6 +84,7 @@ class DecisionsConfig(AppConfig):
             ("hs-ladder-steps", get, reader, "ladder", ladder),
             ("hs-ladder-edit", both, editor, "ladder", ladder),
             ("hs-ladder-agree", post, actor, "ladder", ladder),
+            ("hs-ladder-next", post, actor, "ladder", ladder),
         ):
             registry.register_route(
                 registry.Route(name, methods, rule, target, self.label, example=example)

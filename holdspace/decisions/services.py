@@ -506,8 +506,50 @@ def _already(trigger: str) -> bool:
     return Decision.objects.filter(trigger=trigger).exists()
 
 
+def prepare_next_step(ladder: Ladder, *, kind: str, by: User) -> Decision:
+    """A member of the ladder's group prepares its next step of ``kind`` by
+    hand: for what the watchdog cannot see (he refuses to meet or to work on
+    himself, joined a group without telling them), or before it does. While
+    a step of that kind is prepared or asked, that one is returned: a double
+    click prepares one draft, and steps are taken one after the other."""
+    with transaction.atomic():
+        writes.lock(ladder)
+        if not ladder.is_agreed:
+            raise Refused(LADDER_NOT_AGREED)
+        # A step of this kind still prepared or asked: that one first (and a
+        # second click finds the draft the first one made).
+        waiting = ladder.ladder_decisions.filter(
+            ladder_kind=kind, status__in=(Decision.Status.DRAFT, Decision.Status.OPEN)
+        ).first()
+        if waiting is not None:
+            return waiting
+        place = next_position(ladder, kind)
+        if not ladder.steps.filter(kind=kind, position=place).exists():
+            raise Refused(NO_NEXT_STEP)
+        trigger = f"by-hand|{ladder.pk}|{kind}|{place}"
+        earlier = Decision.objects.filter(trigger=trigger).first()
+        if earlier is not None:
+            return earlier
+    made = prepare_from_ladder(
+        ladder, kind=kind, about=None, trigger=trigger, today=_today(), by=by
+    )
+    return made or Decision.objects.get(trigger=trigger)
+
+
+LADDER_NOT_AGREED = _(
+    "These steps are not agreed (or changed since): ask your group to agree them first."
+)
+NO_NEXT_STEP = _("Every step your group agreed for this is taken; nothing is left to prepare.")
+
+
 def prepare_from_ladder(
-    ladder: Ladder, *, kind: str, about: Record | None, trigger: str, today: datetime.date
+    ladder: Ladder,
+    *,
+    kind: str,
+    about: Record | None,
+    trigger: str,
+    today: datetime.date,
+    by: User | None = None,
 ) -> Decision | None:
     """What the watchdog does when it sees a trigger for ``ladder``'s group:
     a draft decision pointing at the next agreed step of ``kind``, addressed
@@ -545,12 +587,12 @@ def prepare_from_ladder(
                 decision.about.set([about])
             audit.log(
                 "decision.prepared",
-                user=None,
+                user=by,
                 target=decision,
                 process_id=decision.process_id,
                 group_id=group.pk,
             )
-            record_event(decision, Code.PREPARED, by=None, value=kind, occurred_on=today)
+            record_event(decision, Code.PREPARED, by=by, value=kind, occurred_on=today)
     except IntegrityError:
         return None  # the same trigger, at the same moment, elsewhere
     return decision

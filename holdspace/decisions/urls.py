@@ -16,4 +16,5 @@ urlpatterns = [
     path("ld/<uuid:record_id>/", views.ladder_detail, name="hs-ladder-steps"),
     path("ld/<uuid:record_id>/edit/", views.ladder_edit, name="hs-ladder-edit"),
     path("ld/<uuid:record_id>/agree/", views.ladder_agree, name="hs-ladder-agree"),
+    path("ld/<uuid:record_id>/next/", views.ladder_next, name="hs-ladder-next"),
 ]

@@ -495,7 +495,15 @@ def _ladder_view(user: User, ladder: Ladder) -> dict[str, Any]:
     ).first()
     return {
         "ladder": ladder,
-        "kinds": [(NonCooperation(kind).label, kind_rungs) for kind, kind_rungs in rungs.items()],
+        "kinds": [
+            (
+                NonCooperation(kind).label,
+                kind_rungs,
+                kind,
+                any(r.state == "next" for r in kind_rungs),
+            )
+            for kind, kind_rungs in rungs.items()
+        ],
         "may_edit": core.may_edit(user, ladder),
         "in_keeper": in_keeper,
         "pending": pending,
@@ -588,6 +596,28 @@ def steps_text(ladder: Ladder) -> str:
             lines += [f"{step.position}. {step.text}" for step in steps]
             lines.append("")
     return "\n".join(lines).strip()
+
+
+@require_POST
+@core.per_object_access
+def ladder_next(request: HttpRequest, record_id: UUID) -> HttpResponse:
+    """Prepare the next agreed step of one kind by hand (a draft decision
+    for the ladder's group); nobody is asked or told anything yet."""
+    ladder = access.get_ladder(request, record_id, act=True)
+    user = _user(request)
+    if ladder.keeper_id not in core.group_ids_for(user, ladder.process_id):
+        messages.error(request, _("Only the group that keeps these steps can prepare them."))
+        return redirect("hs-ladder", ladder.process_id)
+    kind = request.POST.get("kind", "")
+    if kind not in NonCooperation.values:
+        messages.error(request, _("Please choose which steps to go on with."))
+        return redirect("hs-ladder", ladder.process_id)
+    try:
+        draft = services.prepare_next_step(ladder, kind=kind, by=user)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("hs-ladder", ladder.process_id)
+    return redirect(draft)
 
 
 @require_POST

@@ -8,11 +8,13 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from holdspace.decisions import services
 from holdspace.decisions.models import Decision, NonCooperation
 from holdspace.decisions.tests.helpers import agreed_ladder, decide, missed_meeting, propose
+from holdspace.processes.services import change_audience
 from holdspace.testing import World, client_for
 from holdspace.testing.commitments import soon
 from holdspace.vault.keyring import using
@@ -151,3 +153,34 @@ def test_decision_due_is_for_those_who_have_not_answered(world: World) -> None:
     Decision.objects.filter(pk=decision.pk).update(deadline=soon(8))
     coordinator = client_for(world, "contact-coordinator").get("/dashboard/").content.decode()
     assert words not in coordinator
+
+
+def test_the_next_step_can_be_prepared_by_hand_once(world: World) -> None:
+    """For what the watchdog cannot see (he refuses to meet), the group goes
+    on along its ladder by hand: one draft per step, even sent twice; the
+    groups that only read the ladder are told they cannot."""
+    ladder = agreed_ladder(world)
+    url = reverse("hs-ladder-next", args=[ladder.pk])
+    member = client_for(world, "contact-member")
+    page = member.get(reverse("hs-ladder", args=[world.process.pk])).content.decode()
+    assert "Prepare the next step now" in page
+    first = member.post(url, {"kind": "missed_meetings"})
+    again = member.post(url, {"kind": "missed_meetings"})
+    drafts = Decision.objects.filter(from_ladder=ladder, status=Decision.Status.DRAFT)
+    assert drafts.count() == 1
+    draft = drafts.get()
+    assert first["Location"] == again["Location"] == reverse("hs-decision", args=[draft.pk])
+    assert draft.ladder_position == 1 and draft.author_group == world.groups["contact"]
+    assert set(draft.audience_groups.all()) == {world.groups["contact"]}
+    # Nothing of it for another group, even one that reads the ladder.
+    change_audience(
+        ladder,
+        by=world.personas["contact-coordinator"],
+        groups=[world.groups["contact"], world.groups["supervision"]],
+        to_harming_party=False,
+        to_harmed_party=False,
+    )
+    outsider = client_for(world, "supervision-member")
+    response = outsider.post(url, {"kind": "missed_meetings"}, follow=True)
+    assert "Only the group that keeps these steps can prepare them." in response.content.decode()
+    assert Decision.objects.filter(from_ladder=ladder, status=Decision.Status.DRAFT).count() == 1
