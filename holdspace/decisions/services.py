@@ -558,29 +558,48 @@ def prepare_from_ladder(
 
     Runs without anybody's key: the step's text is read by the member who
     opens the draft. Call inside no transaction of the caller's own."""
+    return prepare_draft(
+        ladder.keeper, kind=kind, about=about, trigger=trigger, today=today, ladder=ladder, by=by
+    )
+
+
+def prepare_draft(
+    group: Group,
+    *,
+    kind: str,
+    about: Record | None,
+    trigger: str,
+    today: datetime.date,
+    ladder: Ladder | None = None,
+    by: User | None = None,
+) -> Decision | None:
+    """A draft decision on how to respond to ``kind``, for ``group`` only:
+    with the next step of ``ladder``, or (without one) with nothing written
+    yet. None when ``trigger`` already opened one."""
     if _already(trigger):
         return None
-    place = next_position(ladder, kind)
-    step = ladder.steps.filter(kind=kind, position=place).first()
-    group = ladder.keeper
+    place, step = None, None
+    if ladder is not None:
+        place = next_position(ladder, kind)
+        step = ladder.steps.filter(kind=kind, position=place).first()
     try:
         with transaction.atomic():
             decision = Decision(
                 kind="decision",
-                process_id=ladder.process_id,
+                process_id=group.process_id,
                 author=None,
                 author_group=group,
                 occurred_on=today,
                 status=Decision.Status.DRAFT,
                 topic=Decision.Topic.RESPOND,
                 from_ladder=ladder,
-                ladder_version=ladder.version,
+                ladder_version=ladder.version if ladder is not None else None,
                 ladder_kind=kind,
                 ladder_position=place if step is not None else None,
                 ladder_step=step,
                 trigger=trigger,
             )
-            decision.data_key = keyring().new_data_key(ladder.process_id)
+            decision.data_key = keyring().new_data_key(group.process_id)
             decision.save()  # a new row
             set_audience(decision, [group])
             if about is not None:

@@ -7,6 +7,8 @@
 - On each tick: a trigger the watchdog sees (a missed meeting, an
   unanswered attempt, a breach of an agreement) opens one draft decision
   per group whose agreed ladder has steps for it; the alert then leads there.
+  A group without steps for missed meetings gets a draft too once he missed
+  two meetings in a row: deciding together is due either way.
 
 Plain metadata only: dates, statuses, ids; never a word of content.
 """
@@ -24,11 +26,11 @@ from django.urls import reverse
 
 from holdspace.accounts.models import User
 from holdspace.commitments.models import Breach
-from holdspace.contact.models import Contact
+from holdspace.contact.models import Contact, Meeting
 from holdspace.decisions import services
 from holdspace.decisions.models import Answer, Decision, Ladder, LadderStep, NonCooperation
 from holdspace.processes import access
-from holdspace.processes.models import Membership, Process, Record, RecordAudience
+from holdspace.processes.models import Group, Membership, Process, Record, RecordAudience
 from holdspace.vault.keyring import Keyring, using
 from holdspace.watch import rules
 
@@ -195,17 +197,41 @@ def on_tick(found: Sequence[rules.Alert], today: datetime.date) -> int:
             for group in trigger.groups:
                 ladder = ladders.get(group)
                 if ladder is None or (group, trigger.kind) not in with_steps:
-                    continue
+                    # Without steps agreed for it: after two missed meetings
+                    # in a row, the group is still asked to decide together.
+                    ladder = None
+                    if not _missed_twice(trigger, group, today):
+                        continue
                 about = Record.objects.filter(pk=trigger.about).first() if trigger.about else None
-                made = services.prepare_from_ladder(
-                    ladder,
+                made = services.prepare_draft(
+                    Group.objects.get(pk=group),
                     kind=trigger.kind,
                     about=about,
                     trigger=_key(trigger.key, group),
                     today=today,
+                    ladder=ladder,
                 )
                 opened += made is not None
     return opened
+
+
+def _missed_twice(trigger: Trigger, group: uuid.UUID, today: datetime.date) -> bool:
+    """Whether he missed the last two meetings with him that ``group`` reads."""
+    if trigger.kind != NonCooperation.MISSED_MEETINGS:
+        return False
+    latest = (
+        Meeting.objects.filter(
+            process_id=trigger.process,
+            internal=False,
+            counterpart=Contact.Counterpart.HARMING,
+            outcome__in=(Meeting.Outcome.HELD, Meeting.Outcome.NO_SHOW),
+            occurred_on__lte=today,
+            audience__group_id=group,
+        )
+        .order_by("-occurred_on", "-created_at")
+        .values_list("outcome", flat=True)[:2]
+    )
+    return list(latest) == [Meeting.Outcome.NO_SHOW, Meeting.Outcome.NO_SHOW]
 
 
 def leads(alert: rules.Alert, user: User) -> str | None:

@@ -184,3 +184,28 @@ def test_the_next_step_can_be_prepared_by_hand_once(world: World) -> None:
     response = outsider.post(url, {"kind": "missed_meetings"}, follow=True)
     assert "Only the group that keeps these steps can prepare them." in response.content.decode()
     assert Decision.objects.filter(from_ladder=ladder, status=Decision.Status.DRAFT).count() == 1
+
+
+def test_two_missed_meetings_in_a_row_prepare_a_decision_even_without_a_ladder(
+    world: World,
+) -> None:
+    """One missed meeting without agreed steps: the alert leads to the page on
+    how groups respond. A second one in a row: a decision is prepared for the
+    group to fill in, once."""
+    missed_meeting(world, days_ago=40)
+    tick()
+    assert _drafts() == []
+    missed_meeting(world, days_ago=3)
+    tick()
+    tick()
+    drafts = _drafts()
+    assert len(drafts) == 1
+    draft = drafts[0]
+    assert draft.from_ladder is None and draft.ladder_kind == NonCooperation.MISSED_MEETINGS
+    assert set(draft.audience_groups.all()) == {world.groups["contact"]}
+    page = client_for(world, "contact-member").get("/dashboard/").content.decode()
+    assert f'href="{reverse("hs-decision", args=[draft.pk])}"' in page
+    prepare = client_for(world, "contact-member").get(
+        reverse("hs-decision-prepare", args=[draft.pk])
+    )
+    assert prepare.status_code == 200
