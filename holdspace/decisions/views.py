@@ -483,6 +483,12 @@ def ladder_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     return redirect(reverse("hs-ladder", args=[ladder.process_id]) + f"#ladder-{ladder.pk}")
 
 
+def _may_go_on(rungs: list[services.Rung]) -> bool:
+    """Whether a step comes next and none of the kind waits to be asked or answered."""
+    states = {rung.state for rung in rungs}
+    return "next" in states and not states & {"draft", "open"}
+
+
 def _ladder_view(user: User, ladder: Ladder) -> dict[str, Any]:
     readable = core.records_visible_to(user, ladder.process).filter(kind="decision").values("pk")
     rungs = services.position(ladder, readable)
@@ -496,12 +502,7 @@ def _ladder_view(user: User, ladder: Ladder) -> dict[str, Any]:
     return {
         "ladder": ladder,
         "kinds": [
-            (
-                NonCooperation(kind).label,
-                kind_rungs,
-                kind,
-                any(r.state == "next" for r in kind_rungs),
-            )
+            (NonCooperation(kind).label, kind_rungs, kind, _may_go_on(kind_rungs))
             for kind, kind_rungs in rungs.items()
         ],
         "may_edit": core.may_edit(user, ladder),

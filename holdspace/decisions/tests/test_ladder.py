@@ -172,6 +172,9 @@ def test_the_next_step_can_be_prepared_by_hand_once(world: World) -> None:
     assert first["Location"] == again["Location"] == reverse("hs-decision", args=[draft.pk])
     assert draft.ladder_position == 1 and draft.author_group == world.groups["contact"]
     assert set(draft.audience_groups.all()) == {world.groups["contact"]}
+    # While it waits, the ladder offers no further step.
+    page = member.get(reverse("hs-ladder", args=[world.process.pk])).content.decode()
+    assert "Prepare the next step now" not in page
     # Nothing of it for another group, even one that reads the ladder.
     change_audience(
         ladder,
