@@ -201,6 +201,7 @@ def _decision_context(request: HttpRequest, decision: Decision, **extra: Any) ->
         gone=gone,
         not_answered=[p for p, _g, a in people if a is None],
         counts=_counts(answers.values()),
+        answered=bool(answers),
         my_group=my_group,
         mine=mine,
         closed=closed,

@@ -67,3 +67,13 @@ def test_the_ladder_shows_each_group_only_the_decisions_it_may_read_S45() -> Non
         link = reverse("hs-decision", args=[draft.pk])
         assert link in contact
         assert link not in supervision
+
+
+def test_a_decision_recorded_without_a_round_does_not_list_everyone_as_silent() -> None:
+    call_command("demo")
+    decision = Decision.objects.get(topic=Decision.Topic.INFORM)
+    assert not decision.answers.exists()
+    page = _client("demo-contact-member").get(reverse("hs-decision", args=[decision.pk]))
+    text = page.content.decode()
+    assert "the outcome was recorded directly" in text
+    assert "not answered yet" not in text
