@@ -25,6 +25,7 @@ from holdspace.vault.keyring import using
 pytestmark = pytest.mark.django_db
 
 SUFFIX = " – Holdspace"
+RAW_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 # The matrix's world (records of every kind), with a browser per persona.
 matrix_world = test_matrix.matrix_world
@@ -195,6 +196,9 @@ def test_every_page_names_its_function_and_nothing_else(
         assert page.status == 200, (name, page.persona, page.status)
         title = _title(page.html.encode())
         assert title.strip() and title != "Holdspace", (name, title)
+        # Nothing but words in the title: the browser would show markup as text.
+        raw = RAW_TITLE.search(page.html)
+        assert raw is not None and "<" not in raw.group(1), (name, raw and raw.group(1))
         assert not any(word in title for word in forbidden), (name, title)
         assert seen.setdefault(title, name) == name, f"{name} and {seen[title]} share {title!r}"
 
