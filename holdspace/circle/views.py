@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -238,18 +239,22 @@ def _stance_form(person: Person, data: Any = None) -> StanceForm:
 @core.per_object_access
 def person_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     person = access.get_for_user(request, record_id, Person, write=True)
-    initial = {name: getattr(person, name) for name in Person.CONTENT_FIELDS}
+    form = partial(EditPersonForm, terms=person.process.terms)
+    return _edit(request, person, form, "circle/person_edit.html")
 
-    def make_form(data: Any, *, initial: dict[str, Any]) -> EditPersonForm:
-        return EditPersonForm(data, initial=initial, terms=person.process.terms)
 
+def _edit(
+    request: HttpRequest, record: Person | Informing | Duty | Consent, make_form: Any, template: str
+) -> HttpResponse:
+    """An edit of a record's content: the earlier version is kept (S38)."""
+    initial = {name: getattr(record, name) for name in type(record).CONTENT_FIELDS}
     return versioned_edit(
         request,
-        person,
+        record,
         make_form,
-        initial={**initial, "version": person.version},
-        template="circle/person_edit.html",
-        context={"process": person.process},
+        initial={**initial, "version": record.version},
+        template=template,
+        context={"process": record.process},
         saved=str(EDITED),
     )
 
@@ -378,23 +383,12 @@ def _outcome_form(informing: Informing, data: Any = None) -> OutcomeForm:
 @core.per_object_access
 def informing_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     informing = access.get_for_user(request, record_id, Informing, write=True)
-    planned = informing.status == Informing.Status.PLANNED
-
-    def make_form(data: Any, *, initial: dict[str, Any]) -> EditInformingForm:
-        return EditInformingForm(
-            data, initial=initial, planned=planned, terms=informing.process.terms
-        )
-
-    initial = {name: getattr(informing, name) for name in Informing.CONTENT_FIELDS}
-    return versioned_edit(
-        request,
-        informing,
-        make_form,
-        initial={**initial, "version": informing.version},
-        template="circle/informing_edit.html",
-        context={"process": informing.process},
-        saved=str(EDITED),
+    form = partial(
+        EditInformingForm,
+        planned=informing.status == Informing.Status.PLANNED,
+        terms=informing.process.terms,
     )
+    return _edit(request, informing, form, "circle/informing_edit.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -559,20 +553,8 @@ def _confirm_form(duty: Duty, data: Any = None) -> ConfirmForm:
 @core.per_object_access
 def duty_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     duty = access.get_for_user(request, record_id, Duty, write=True)
-    initial = {name: getattr(duty, name) for name in Duty.CONTENT_FIELDS}
-
-    def make_form(data: Any, *, initial: dict[str, Any]) -> EditDutyForm:
-        return EditDutyForm(data, initial=initial, terms=duty.process.terms)
-
-    return versioned_edit(
-        request,
-        duty,
-        make_form,
-        initial={**initial, "version": duty.version},
-        template="circle/duty_edit.html",
-        context={"process": duty.process},
-        saved=str(EDITED),
-    )
+    form = partial(EditDutyForm, terms=duty.process.terms)
+    return _edit(request, duty, form, "circle/duty_edit.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -665,12 +647,4 @@ def consent_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
 @core.per_object_access
 def consent_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     consent = access.get_for_user(request, record_id, Consent, write=True)
-    return versioned_edit(
-        request,
-        consent,
-        EditConsentForm,
-        initial={"comment": consent.comment, "version": consent.version},
-        template="circle/consent_edit.html",
-        context={"process": consent.process},
-        saved=str(EDITED),
-    )
+    return _edit(request, consent, EditConsentForm, "circle/consent_edit.html")

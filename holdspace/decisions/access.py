@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from holdspace.accounts.models import User
@@ -71,6 +71,14 @@ def asked_people(decision: Decision) -> list[tuple[User, Group]]:
     for membership in asked_memberships(decision).order_by("group__created_at"):
         found.setdefault(membership.user_id, (membership.user, membership.group))
     return sorted(found.values(), key=lambda pair: pair[0].username)
+
+
+def who_may_have_taken_part(decision: Decision) -> QuerySet[User]:
+    """The members the decision asks, and whoever answered it (someone may
+    have left a group since), by name: the choice of who took part."""
+    answered = decision.answers.values("member_id")
+    asked = asked_memberships(decision).values("user_id")
+    return User.objects.filter(Q(pk__in=asked) | Q(pk__in=answered)).order_by("username")
 
 
 def asked_group_of(user: User, decision: Decision) -> Group | None:

@@ -285,14 +285,11 @@ def decision_outcome(request: HttpRequest, record_id: UUID) -> HttpResponse:
     if not decision.is_open and request.method == "GET":
         return redirect(decision)  # its page says where it stands
     user = _user(request)
-    people = User.objects.filter(
-        pk__in=access.asked_memberships(decision).values("user_id")
-    ).order_by("username")
     answered = list(decision.answers.values_list("member_id", flat=True))
     form = OutcomeForm(
         posted(request),
         options=list(decision.options.all()),
-        people=people | User.objects.filter(pk__in=answered),
+        people=access.who_may_have_taken_part(decision),
         initial={"participants": answered},
     )
 

@@ -191,6 +191,8 @@ def on_tick(found: Sequence[rules.Alert], today: datetime.date) -> int:
             "ladder__keeper_id", "kind"
         )
     )
+    abouts = Record.objects.in_bulk([t.about for t in triggers if t.about is not None])
+    groups = Group.objects.in_bulk({group for t in triggers for group in t.groups})
     opened = 0
     with using(Keyring()):  # a fresh key for each draft, sealed to the group; nothing opened
         for trigger in triggers:
@@ -202,11 +204,10 @@ def on_tick(found: Sequence[rules.Alert], today: datetime.date) -> int:
                     ladder = None
                     if not _missed_twice(trigger, group, today):
                         continue
-                about = Record.objects.filter(pk=trigger.about).first() if trigger.about else None
                 made = services.prepare_draft(
-                    Group.objects.get(pk=group),
+                    groups[group],
                     kind=trigger.kind,
-                    about=about,
+                    about=abouts.get(trigger.about) if trigger.about else None,
                     trigger=_key(trigger.key, group),
                     today=today,
                     ladder=ladder,
