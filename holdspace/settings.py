@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "holdspace.contact",
     "holdspace.circle",
     "holdspace.decisions",
+    "holdspace.portal",
+    "holdspace.survivor",
     "holdspace.watch",
     "holdspace.demo",
     "django.contrib.auth",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("holdspace.contact.urls")),
     path("", include("holdspace.circle.urls")),
     path("", include("holdspace.decisions.urls")),
+    path("", include("holdspace.portal.urls")),
+    path("", include("holdspace.survivor.urls")),
     path("", include("holdspace.watch.urls")),
 ]
 if settings.TESTING:
