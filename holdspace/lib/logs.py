@@ -24,7 +24,7 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 # The first path segment of every address that carries a secret token in the
 # segment after it (holdspace/lib/tests/test_logs.py checks that every routed
 # token is covered), also URL-encoded as in "?next=%2Fjoin%2F…".
-SECRET_PATH_PREFIXES = ("invite", "reset", "join", "calendar")
+SECRET_PATH_PREFIXES = ("invite", "reset", "join", "link", "calendar")
 _SECRET_PATH = re.compile(
     r"(/|%2F)(" + "|".join(SECRET_PATH_PREFIXES) + r")(/|%2F)[^/?#\s%\"'<>\\]+",
     re.IGNORECASE,

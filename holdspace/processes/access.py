@@ -44,6 +44,7 @@ from holdspace.processes.models import (
     GroupInvitation,
     Membership,
     Party,
+    PartyInvitation,
     Process,
     Record,
     RecordAudience,
@@ -464,6 +465,128 @@ def get_child(request: HttpRequest, rows: QuerySet[C], child_id: uuid.UUID, miss
     found = rows.filter(pk=child_id).first()
     if found is None:
         raise deny(request, missing, child_id)
+    return found
+
+
+# Parties: their own views, never the internal ones (S16, S44) -------------
+
+
+def party_view(view: View) -> View:
+    """Policy: the account linked to a party, on its own pages; which party
+    and what it may read is decided by :func:`get_party_for_user` and
+    :func:`records_for_party`, which the view must call (the matrix proves
+    each does)."""
+    return declare("party")(signed_in(view))
+
+
+def parties_of_account(user: User, role: str | None = None) -> QuerySet[Party]:
+    """The parties the account is linked to, newest process first."""
+    parties = Party.objects.filter(account=user).select_related("process")
+    if role is not None:
+        parties = parties.filter(role=role)
+    return parties.order_by("-process__started_on", "-process__created_at")
+
+
+def get_party_for_user(request: HttpRequest, role: str) -> Party:
+    """The party of ``role`` the signed-in account is linked to (its newest
+    process's); Http404 for every other account."""
+    party = parties_of_account(request_user(request), role).first()
+    if party is None:
+        raise deny(request, "not_linked_party", role)
+    return party
+
+
+def harmed_party_of(process: Process) -> Party | None:
+    return Party.objects.filter(process=process, role=Party.Role.HARMED).first()
+
+
+def _addressed_to(party: Party) -> Q:
+    field = "to_harming_party" if party.role == Party.Role.HARMING else "to_harmed_party"
+    return Q(**{field: True})
+
+
+def records_for_party(party: Party) -> QuerySet[Record]:
+    """The records of the party's process addressed to the party, and nothing
+    else: never an event (what happened *to* a record is internal history).
+    Views show them field by field, through their own allow-lists."""
+    return (
+        Record.objects.filter(process_id=party.process_id)
+        .filter(_addressed_to(party))
+        .exclude(kind=Record.Kind.EVENT)
+    )
+
+
+def get_record_for_party(
+    request: HttpRequest, party: Party, record_id: uuid.UUID, model: type[R]
+) -> R:
+    """The record as ``model`` if it is addressed to ``party`` and of that
+    kind; else Http404, identical to a record that does not exist."""
+    found = (
+        model._default_manager.filter(pk=record_id, process_id=party.process_id)
+        .filter(_addressed_to(party))
+        .first()
+    )
+    if found is None:
+        raise deny(request, "record_not_for_party", record_id)
+    found.process = party.process
+    return found
+
+
+def keeping_group(process: Process, role: str) -> Group | None:
+    """The group that links an account to a party and keeps the party's key:
+    the group carrying contact for the person who caused harm, the survivor's
+    side (the group carrying the demands, else her support) for the survivor."""
+    tasks = (
+        [Responsibility.Kind.CONTACT]
+        if role == Party.Role.HARMING
+        else [Responsibility.Kind.DEMANDS, Responsibility.Kind.SURVIVOR_SUPPORT]
+    )
+    for task in tasks:
+        held = Responsibility.objects.filter(process=process, kind=task).select_related("group")
+        found = held.first()
+        if found is not None:
+            return found.group
+    return None
+
+
+def kept_parties(user: User, process: Process) -> set[str]:
+    """The roles of the parties whose keeping group the account coordinates."""
+    coordinated = coordinated_group_ids(user, process)
+    return {
+        role
+        for role in Party.Role.values
+        if (group := keeping_group(process, role)) is not None and group.pk in coordinated
+    }
+
+
+def get_keeping_group_for_user(
+    request: HttpRequest, process_id: uuid.UUID, role: str
+) -> tuple[Group, Party]:
+    """The group the account coordinates that may link an account to the
+    party of ``role``, and that party; else 404."""
+    process = get_process_for_user(request, process_id)
+    group = keeping_group(process, role)
+    party = Party.objects.filter(process=process, role=role).first()
+    if (
+        group is None
+        or party is None
+        or group.pk not in coordinated_group_ids(request_user(request), process)
+    ):
+        raise deny(request, "not_party_keeper", process_id)
+    return group, party
+
+
+def party_invitations(party: Party) -> QuerySet[PartyInvitation]:
+    from django.utils import timezone
+
+    return PartyInvitation.objects.filter(
+        party=party, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+
+
+def usable_party_invitation(token: str) -> PartyInvitation | None:
+    """The party invitation this link stands for: the token is the credential."""
+    found: PartyInvitation | None = PartyInvitation.find_usable(token)
     return found
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from holdspace.accounts.models import User
 from holdspace.processes import registry, services
 from holdspace.processes.models import Event, Group, Membership, Party, Record
+from holdspace.processes.services import parties
 from holdspace.processes.terminology import HarmedTerm, HarmingTerm
 from holdspace.vault import compartments
 from holdspace.vault.keyring import Keyring, current, using
@@ -296,12 +297,11 @@ def _build(users: Mapping[str, User], founder: User) -> None:
     _write_notes(groups, users, start)
     for part in registry.demo_parts():
         part.build(process, groups, users)
-    Party.objects.filter(process=process, role=Party.Role.HARMED).update(
-        account=users["demo-survivor"]
-    )
-    Party.objects.filter(process=process, role=Party.Role.HARMING).update(
-        account=users["demo-portal"]
-    )
+    for role, username in (
+        (Party.Role.HARMED, "demo-survivor"),
+        (Party.Role.HARMING, "demo-portal"),
+    ):
+        parties.link_account(process.parties.get(role=role), users[username])
 
 
 def _pending_member(group: Group, user: User) -> None:

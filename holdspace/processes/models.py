@@ -94,6 +94,13 @@ class Party(models.Model):
     account = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="parties"
     )
+    # When an account was last linked to the party (an invitation used).
+    linked_on = models.DateField(null=True, blank=True)
+    # The survivor's own choices (her party only): whether she gives the
+    # survivor-side approvals herself, or leaves them to her support group;
+    # and a pause, during which the support group brings nothing to her.
+    decides_herself = models.BooleanField(default=False)
+    paused_until = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -103,6 +110,21 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} of {self.process_id}"
+
+    def is_paused(self, today: date | None = None) -> bool:
+        return self.paused_until is not None and self.paused_until >= (
+            today or timezone.localdate()
+        )
+
+    def answers_herself(self, today: date | None = None) -> bool:
+        """Whether survivor-side approvals of what is addressed to her wait
+        for her own answer (her choice, unless she asked for a pause)."""
+        return (
+            self.role == self.Role.HARMED
+            and self.account_id is not None
+            and self.decides_herself
+            and not self.is_paused(today)
+        )
 
 
 class Group(models.Model):
@@ -207,18 +229,13 @@ class Membership(models.Model):
         return self.role == self.Role.COORDINATOR
 
 
-class GroupInvitation(models.Model):
-    """A single-use link into a group, for a new or an existing account."""
+class InvitationLink(models.Model):
+    """A single-use link that carries a key, locked with its token (which the
+    server never stores): for a new or an existing account."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
-    role = models.CharField(
-        max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER
-    )
-    # For the coordinators' memory ("for R."), so nobody is invited twice.
-    note = EncryptedTextField(_("for whom"), key="group.data_key", blank=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    # The group's key, locked with the link's token: a new member reads at once.
+    # The key the link hands over, locked with the link's token.
     sealed_key = models.BinaryField(null=True, blank=True)
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -235,8 +252,52 @@ class GroupInvitation(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # What find_usable loads with the link.
+    LOADS: tuple[str, ...] = ()
+
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
+
+    @classmethod
+    def _issue(cls, **values: Any) -> tuple[Any, str]:
+        token = secrets.token_urlsafe(32)
+        link = cls.objects.create(
+            token_hash=hash_token(token),
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+            **values,
+        )
+        return link, token
+
+    @classmethod
+    def find_usable(cls, token: str) -> Any:
+        return (
+            cls.objects.filter(
+                token_hash=hash_token(token),
+                used_at=None,
+                revoked_at=None,
+                expires_at__gt=timezone.now(),
+            )
+            .select_related(*cls.LOADS)
+            .first()
+        )
+
+
+class GroupInvitation(InvitationLink):
+    """A single-use link into a group, for a new or an existing account. It
+    carries the group's key: a new member reads at once."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(
+        max_length=16, choices=Membership.Role.choices, default=Membership.Role.MEMBER
+    )
+    # For the coordinators' memory ("for R."), so nobody is invited twice.
+    note = EncryptedTextField(_("for whom"), key="group.data_key", blank=True)
+
+    LOADS = ("group", "group__process")
+
+    class Meta(InvitationLink.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"group invitation {self.pk}"
@@ -246,29 +307,36 @@ class GroupInvitation(models.Model):
         cls, group: Group, *, created_by: User, role: str, note: str = ""
     ) -> tuple[GroupInvitation, str]:
         """A new link; the caller seals the group's key into it (services.invite)."""
-        token = secrets.token_urlsafe(32)
-        invitation = cls.objects.create(
-            group=group,
-            role=role,
-            note=note,
-            token_hash=hash_token(token),
-            created_by=created_by,
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
-        )
+        invitation: GroupInvitation
+        invitation, token = cls._issue(group=group, role=role, note=note, created_by=created_by)
         return invitation, token
 
+
+class PartyInvitation(InvitationLink):
+    """A single-use link that links an account to a party of a process: the
+    person who caused harm (his portal) or the survivor (her own view). It
+    carries the party's key; the group that made it keeps its own copy."""
+
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="invitations")
+    # The group whose coordinator made the link (it keeps the party's key).
+    made_in = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+
+    LOADS = ("party", "party__process")
+
+    class Meta(InvitationLink.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"party invitation {self.pk}"
+
     @classmethod
-    def find_usable(cls, token: str) -> GroupInvitation | None:
-        return (
-            cls.objects.filter(
-                token_hash=hash_token(token),
-                used_at=None,
-                revoked_at=None,
-                expires_at__gt=timezone.now(),
-            )
-            .select_related("group", "group__process")
-            .first()
-        )
+    def issue(
+        cls, party: Party, *, made_in: Group, created_by: User
+    ) -> tuple[PartyInvitation, str]:
+        """A new link; the caller seals the party's key into it."""
+        invitation: PartyInvitation
+        invitation, token = cls._issue(party=party, made_in=made_in, created_by=created_by)
+        return invitation, token
 
 
 class Responsibility(models.Model):
@@ -432,6 +500,7 @@ class Event(Record):
         MEMBER_REMOVED = "member.removed", _("member removed")
         COORDINATION_HANDED_OVER = "coordination.handed_over", _("coordination handed over")
         RESPONSIBILITY_MOVED = "responsibility.moved", _("responsibility moved")
+        PARTY_LINKED = "party.linked", _("account linked to a party")
 
     # A registered code (registry.EVENTS): no choices, see Record.kind.
     code = models.CharField(max_length=40)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from holdspace.processes.views import groups, join, processes, records
+from holdspace.processes.views import groups, join, parties, processes, records
 
 urlpatterns = [
     path("dashboard/", processes.dashboard, name="hs-dashboard"),
@@ -9,6 +9,14 @@ urlpatterns = [
     path("p/<uuid:process_id>/timeline/", processes.timeline, name="hs-timeline"),
     path("p/<uuid:process_id>/settings/", processes.process_edit, name="hs-process-edit"),
     path("p/<uuid:process_id>/parties/<str:role>/", processes.party_edit, name="hs-party-edit"),
+    path("p/<uuid:process_id>/parties/<str:role>/link/", parties.party_link, name="hs-party-link"),
+    path(
+        "p/<uuid:process_id>/parties/<str:role>/link/<uuid:invitation_id>/revoke/",
+        parties.party_link_revoke,
+        name="hs-party-link-revoke",
+    ),
+    path("link/<str:token>/", parties.party_join, name="hs-party-join"),
+    path("link/<str:token>/account/", parties.party_join_new_account, name="hs-party-join-account"),
     path("p/<uuid:process_id>/tasks/", processes.responsibilities, name="hs-responsibilities"),
     path("p/<uuid:process_id>/audit/", processes.audit_log, name="hs-process-audit"),
     path("p/<uuid:process_id>/groups/new/", groups.group_new, name="hs-group-new"),

@@ -326,6 +326,7 @@ def write_note(keyring: Keyring, group: Any, author: User, title: str, body: str
 def build_world() -> World:
     from holdspace.processes import services
     from holdspace.processes.models import Membership, Party
+    from holdspace.processes.services import parties
 
     personas: dict[str, User] = {}
     for kind in GROUP_KINDS:
@@ -352,12 +353,9 @@ def build_world() -> World:
         add_member(other_keyring, group, birch[kind], "coordinator")
     personas["survivor"] = make_user("survivor")
     personas["portal"] = make_user("portal")
-    Party.objects.filter(process=process, role=Party.Role.HARMED).update(
-        account=personas["survivor"]
-    )
-    Party.objects.filter(process=process, role=Party.Role.HARMING).update(
-        account=personas["portal"]
-    )
+    with using(keyring):
+        for role, persona in ((Party.Role.HARMED, "survivor"), (Party.Role.HARMING, "portal")):
+            parties.link_account(process.parties.get(role=role), personas[persona])
     personas["admin"] = make_user("admin", is_instance_admin=True)
     personas["outsider"] = make_user("outsider")
     notes = {

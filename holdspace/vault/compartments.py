@@ -296,9 +296,11 @@ def _escrow_kek() -> bytes:
 def party_compartment(process_id: uuid.UUID, kind: str) -> Compartment:
     """The space of the person who caused harm (portal) or of the survivor.
 
-    Groups only ever seal keys *into* it, with its public key. Until an
-    account is linked to the party, its private key waits under a key from
-    the instance key (documented in docs/encryption.md); linking hands it over.
+    Groups only ever seal keys *into* it, with its public key. Its private
+    key waits under a key from the instance key (documented in
+    docs/encryption.md) until the first link to the party is made: from then
+    on the group that made it keeps the key (:func:`keep_party_key`), and the
+    account linked to the party holds it too.
     """
     existing = Compartment.objects.filter(process_id=process_id, kind=kind).first()
     if existing is not None:
@@ -307,10 +309,74 @@ def party_compartment(process_id: uuid.UUID, kind: str) -> Compartment:
     public, private = crypto.new_keypair()
     _new_version(compartment, 1, public)
     compartment.escrow = crypto.seal_data(
-        _escrow_kek(), private, f"escrow|{compartment.pk}|1".encode(), pad=False
+        _escrow_kek(), private, _escrow_ad(compartment), pad=False
     )
     compartment.save(update_fields=["escrow"])
     return compartment
+
+
+def _escrow_ad(compartment: Compartment) -> bytes:
+    return f"escrow|{compartment.pk}|{compartment.version}".encode()
+
+
+def party_secret(keyring: Keyring, compartment: Compartment) -> bytes | None:
+    """A party space's current private key, for whoever may hand it over:
+    an account holding it (the party's own, by its grant), a member of the
+    group that keeps it (through the data key shared with that group), or —
+    before any group keeps it — the escrow under the instance key. None if
+    this keyring has no way to it; only the attested version's key is taken."""
+    secret = keyring.compartment_secret(compartment.pk, compartment.version)
+    if secret is not None or compartment.escrow is None:
+        return secret
+    if compartment.escrow_key_id is not None:
+        kek = keyring.data_key(compartment.escrow_key_id)
+        if kek is None:
+            return None
+    else:
+        kek = _escrow_kek()
+    try:
+        secret = crypto.open_data(kek, bytes(compartment.escrow), _escrow_ad(compartment))
+    except crypto.CryptoError:
+        return None
+    if not _is_version_key(compartment, compartment.version, secret):
+        return None
+    keyring.remember_compartment(compartment.pk, compartment.version, secret)
+    return secret
+
+
+def keep_party_key(
+    keyring: Keyring, compartment: Compartment, group_compartment: Compartment
+) -> None:
+    """From now on the members of a group keep a party space's key (and the
+    instance key no longer does): so the process survives the party leaving,
+    and the group can link a new account. Raises KeyUnavailable if this
+    keyring cannot reach the key."""
+    secret = party_secret(keyring, compartment)
+    if secret is None:
+        raise KeyUnavailable(f"the keyring cannot reach compartment {compartment.pk}")
+    if compartment.escrow_key_id is not None and keyring.data_key(compartment.escrow_key_id):
+        keyring.share(compartment.escrow_key_id, group_compartment)
+        return
+    data_key = keyring.new_data_key(compartment.process_id)
+    keyring.share(data_key.pk, group_compartment)
+    kek = keyring.data_key(data_key.pk)
+    assert kek is not None  # noqa: S101  (made just now)
+    compartment.escrow = crypto.seal_data(kek, secret, _escrow_ad(compartment), pad=False)
+    compartment.escrow_key = data_key
+    compartment.save(update_fields=["escrow", "escrow_key"])
+
+
+def hand_party_key_to(keyring: Keyring, compartment: Compartment, user: User) -> None:
+    """Seal a party space's key to the account linked to the party, and take
+    it from any account linked before. Raises KeyUnavailable if this keyring
+    cannot reach the key, KeyForgery if the account key is not attested."""
+    secret = party_secret(keyring, compartment)
+    if secret is None:
+        raise KeyUnavailable(f"the keyring cannot reach compartment {compartment.pk}")
+    Grant.objects.filter(compartment=compartment).exclude(user=user).delete()
+    _seal_grant(compartment, compartment.version, user, secret)
+    PendingGrant.objects.filter(compartment=compartment).delete()
+    keyring.forget_grants()
 
 
 def finish_job(job: RekeyJob) -> None:

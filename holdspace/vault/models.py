@@ -70,6 +70,12 @@ class Compartment(models.Model):
     # private key, sealed under a key from the instance key, until a linked
     # account receives it. Group compartments never have one.
     escrow = models.BinaryField(null=True, blank=True)
+    # Once a group keeps the party's key (a link to the party was made), the
+    # escrow is sealed with this data key, which is shared with that group's
+    # space like a record's: its members hold it, the instance key no longer.
+    escrow_key = models.ForeignKey(
+        "DataKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [

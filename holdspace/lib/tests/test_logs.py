@@ -23,7 +23,15 @@ from holdspace.web.checks import walk_patterns
 
 pytestmark = pytest.mark.django_db
 
-SECRET_ROUTES = ("hs-invite", "hs-reset-password", "hs-join", "hs-join-account", "hs-calendar-feed")
+SECRET_ROUTES = (
+    "hs-invite",
+    "hs-reset-password",
+    "hs-join",
+    "hs-join-account",
+    "hs-party-join",
+    "hs-party-join-account",
+    "hs-calendar-feed",
+)
 
 
 def test_every_address_with_a_token_is_known_as_secret_S49() -> None:
@@ -36,30 +44,48 @@ def test_every_address_with_a_token_is_known_as_secret_S49() -> None:
             assert "Zq81" not in logs.redact(f"/login/?next={path.replace('/', '%2F')}"), path
 
 
-def _group_invitation_token() -> str:
+def _process_of(founder: Any) -> Any:
     import datetime
 
     from holdspace.processes import services
 
+    return services.create_process(
+        founder,
+        services.NewProcess(
+            name="Process Oak",
+            started_on=datetime.date(2025, 1, 1),
+            harmed_term="survivor",
+            harming_term="person_who_caused_harm",
+            harmed_pseudonym="A.",
+            harming_pseudonym="X",
+            group_kind="support",
+            group_name="Oak support group",
+            commitment_until=None,
+        ),
+    )
+
+
+def _group_invitation_token() -> str:
+    from holdspace.processes import services
+
     founder = make_user("founder")
     with using(keyring_of(founder)):
-        process = services.create_process(
-            founder,
-            services.NewProcess(
-                name="Process Oak",
-                started_on=datetime.date(2025, 1, 1),
-                harmed_term="survivor",
-                harming_term="person_who_caused_harm",
-                harmed_pseudonym="A.",
-                harming_pseudonym="X",
-                group_kind="support",
-                group_name="Oak support group",
-                commitment_until=None,
-            ),
-        )
+        process = _process_of(founder)
         _invitation, token = services.invite(
             process.groups.get(), by=founder, role="member", note=""
         )
+    return token
+
+
+def _party_link_token() -> str:
+    from holdspace.processes.models import Party
+    from holdspace.processes.services import parties
+
+    founder = make_user("founder")
+    with using(keyring_of(founder)):
+        process = _process_of(founder)
+        party = process.parties.get(role=Party.Role.HARMED)
+        _invitation, token = parties.invite(party, by=founder, group=process.groups.get())
     return token
 
 
@@ -92,6 +118,12 @@ def _break_group_invitations(monkeypatch: pytest.MonkeyPatch) -> None:
     _break(monkeypatch, GroupInvitation, "find_usable")
 
 
+def _break_party_links(monkeypatch: pytest.MonkeyPatch) -> None:
+    from holdspace.processes.models import PartyInvitation
+
+    _break(monkeypatch, PartyInvitation, "find_usable")
+
+
 def _break_calendars(monkeypatch: pytest.MonkeyPatch) -> None:
     _break(monkeypatch, CalendarFeed, "find")
 
@@ -102,6 +134,8 @@ ROUTES: dict[str, tuple[Callable[[], str], str, Callable[[pytest.MonkeyPatch], N
     "hs-reset-password": (_reset_token, "/reset/{}/", _break_invitations),
     "hs-join": (_group_invitation_token, "/join/{}/", _break_group_invitations),
     "hs-join-account": (_group_invitation_token, "/join/{}/account/", _break_group_invitations),
+    "hs-party-join": (_party_link_token, "/link/{}/", _break_party_links),
+    "hs-party-join-account": (_party_link_token, "/link/{}/account/", _break_party_links),
     "hs-calendar-feed": (_calendar_token, "/calendar/{}/", _break_calendars),
 }
 

@@ -15,6 +15,7 @@ from holdspace.accounts.models import User
 from holdspace.processes.models import (
     Group,
     Note,
+    Party,
     Record,
     RecordAudience,
     Revision,
@@ -25,7 +26,7 @@ from holdspace.processes.services.common import (
     _audit,
     set_audience,
 )
-from holdspace.vault import compartments as vault
+from holdspace.processes.services.parties import SPACES, party_space
 from holdspace.vault.keyring import current as keyring
 from holdspace.vault.models import Compartment, Wrap
 
@@ -67,13 +68,18 @@ def _party_audience(record: Record, to_harming_party: bool, to_harmed_party: boo
         if record.data_key_id is None:
             return
         if wanted:
-            keyring().share(record.data_key_id, vault.party_compartment(record.process_id, kind))
+            keyring().share(record.data_key_id, party_space_of(record, kind))
         else:
             Wrap.objects.filter(
                 data_key_id=record.data_key_id,
                 compartment__process_id=record.process_id,
                 compartment__kind=kind,
             ).delete()
+
+
+def party_space_of(record: Record, kind: str) -> Compartment:
+    role = next(role for role, space in SPACES.items() if space == kind)
+    return party_space(Party.objects.get(process_id=record.process_id, role=role))
 
 
 # Records -----------------------------------------------------------------

@@ -19,6 +19,7 @@ from holdspace.lib.http import posted
 from holdspace.processes import access, registry, services, writes
 from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
 from holdspace.processes.models import Membership, Party, Process, Responsibility
+from holdspace.processes.views.parties import HOMES
 
 TIMELINE_PAGE_SIZE = 25
 
@@ -27,9 +28,14 @@ TIMELINE_PAGE_SIZE = 25
 @access.per_object_access
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = access.request_user(request)
+    memberships = list(access.dashboard_memberships(user))
+    linked = access.parties_of_account(user).first()
+    if linked is not None and not memberships:
+        # The two people the process is about have their own pages (S44).
+        return redirect(HOMES[Party.Role(linked.role)])
     by_process: dict[UUID, list[Membership]] = {}
     processes = {}
-    for membership in access.dashboard_memberships(user):
+    for membership in memberships:
         process = membership.group.process
         processes[process.pk] = process
         by_process.setdefault(process.pk, []).append(membership)
@@ -45,7 +51,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "sections": registry.sections("dashboard"),
             **_section_context(user, None, registry.sections("dashboard")),
             "may_start": services.may_start_processes(user),
-            "is_party": services.is_party(user),
+            "party_home": HOMES[Party.Role(linked.role)] if linked is not None else None,
         },
     )
 
@@ -101,6 +107,7 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "responsibilities": access.responsibilities_of(process),
             "is_coordinator": bool(access.coordinated_group_ids(user, process)),
             "steers": access.steers(user, process),
+            "keeps": access.kept_parties(user, process),
             "steering": access.steering_groups(process),
             "status_change": access.latest_status_change(process),
             "recent": recent,
