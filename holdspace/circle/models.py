@@ -133,6 +133,8 @@ class Approval(models.Model):
     )
     decided_on = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Decided by the survivor herself (her own account), not her support group.
+    decided_by_survivor = models.BooleanField(default=False)
     decision_reason = EncryptedTextField(
         _("why you decided so"), key="informing.data_key", blank=True
     )

@@ -25,6 +25,7 @@ from holdspace.circle import access, rules, words
 from holdspace.circle.events import APPROVED, ASKED, DECLINED, Code
 from holdspace.circle.models import Approval, Consent, Duty, Informing, Person
 from holdspace.commitments.models import LetterCopy
+from holdspace.commitments.services import check_who_answers, is_her_account
 from holdspace.processes import writes
 from holdspace.processes.models import Group, Process
 from holdspace.processes.services import (
@@ -257,12 +258,18 @@ def decide_approval(
     decided_on: datetime.date | None = None,
 ) -> Approval:
     """The survivor's side approves or declines the informing it was asked
-    about; a decline says why, for the group that asked."""
-    _require_survivor_side(by, informing.process_id)
+    about; a decline says why, for the group that asked. The survivor herself
+    (the account linked to her party) may answer an informing addressed to
+    her; her support group may not while it waits for her
+    (:func:`holdspace.commitments.services.check_who_answers`)."""
+    herself = is_her_account(by, informing.process_id)
+    if not herself:
+        _require_survivor_side(by, informing.process_id)
     if not approve and not reason.strip():
         raise Refused(_("Please say why you decline. The group that asked will read your reason."))
     with transaction.atomic():
         writes.lock(informing)
+        check_who_answers(by, informing, herself=herself)
         approval = access.pending_approval(informing)
         if approval is None:
             raise Refused(_("Nothing waits for your approval here. Nothing was changed."))
@@ -278,9 +285,17 @@ def decide_approval(
         day = day_it_happened(decided_on, *floors)
         approval.status = Approval.Status.APPROVED if approve else Approval.Status.DECLINED
         approval.decided_by, approval.decided_on, approval.decided_at = by, day, timezone.now()
+        approval.decided_by_survivor = herself
         approval.decision_reason = reason
         approval.save(
-            update_fields=["status", "decided_by", "decided_on", "decided_at", "decision_reason"]
+            update_fields=[
+                "status",
+                "decided_by",
+                "decided_by_survivor",
+                "decided_on",
+                "decided_at",
+                "decision_reason",
+            ]
         )
         record_event(
             informing,

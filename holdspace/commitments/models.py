@@ -124,6 +124,8 @@ class DemandWording(models.Model):
     proposed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Agreed by the survivor herself (her own account), not her support group.
+    agreed_by_survivor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["number"]
@@ -148,6 +150,8 @@ class DemandStatusChange(models.Model):
     )
     note = EncryptedTextField(_("note"), key="demand.data_key", blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Changed by the survivor herself (approving an end), not her support group.
+    changed_by_survivor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["changed_on", "created_at"]
@@ -189,6 +193,8 @@ class WordingProposal(models.Model):
     )
     decided_on = models.DateField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Decided by the survivor herself (her own account), not her support group.
+    decided_by_survivor = models.BooleanField(default=False)
     # Why the survivor's side decided as it did (required to decline).
     decision_reason = EncryptedTextField(_("why you decided so"), key="demand.data_key", blank=True)
     # The members of the survivor's side who took part in the decision.

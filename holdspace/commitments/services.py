@@ -47,7 +47,7 @@ from holdspace.commitments.models import (
     WordingProposal,
 )
 from holdspace.processes import writes
-from holdspace.processes.models import Event, Group, Record
+from holdspace.processes.models import Event, Group, Party, Record
 from holdspace.processes.services import (
     Floor,
     Refused,
@@ -221,6 +221,49 @@ def _require_survivor_group(user: User, group: Group) -> None:
     _require_survivor_side(user, group.process_id)
 
 
+# The survivor herself ------------------------------------------------------
+# With an account linked to her party, the survivor answers herself what is
+# addressed to her, through these same services. If she chose to give those
+# approvals herself (and has not asked for a pause), they wait for her: her
+# support group cannot answer them for her.
+
+NOT_FOR_HER = _("This is not addressed to you, so it is not yours to answer. Nothing was changed.")
+WAITS_FOR_HER = _("The %(harmed)s chose to give this approval herself. It waits for her.")
+
+
+def harmed_party(process_id: Any, *, lock: bool = False) -> Party | None:
+    parties = Party.objects.filter(process_id=process_id, role=Party.Role.HARMED)
+    return (parties.select_for_update() if lock else parties).first()
+
+
+def is_her_account(user: User, process_id: Any) -> bool:
+    """Whether ``user`` is the account linked to the survivor of the process."""
+    party = harmed_party(process_id)
+    return party is not None and user.pk is not None and party.account_id == user.pk
+
+
+def waits_for_her(record: Record) -> bool:
+    """Whether an approval about ``record`` waits for the survivor's own
+    answer: it is addressed to her, and she gives such approvals herself."""
+    if not record.to_harmed_party:
+        return False
+    party = harmed_party(record.process_id)
+    return party is not None and party.answers_herself()
+
+
+def check_who_answers(by: User, record: Record, *, herself: bool) -> None:
+    """Inside the deciding transaction, on her party's locked row: she answers
+    only what is addressed to her; her support group answers everything else,
+    and what is addressed to her unless it waits for her. Raises Refused."""
+    party = harmed_party(record.process_id, lock=True)
+    addressed = Record.objects.filter(pk=record.pk, to_harmed_party=True).exists()
+    if herself:
+        if party is None or party.account_id != by.pk or not addressed:
+            raise Refused(NOT_FOR_HER)
+    elif addressed and party is not None and party.answers_herself():
+        raise Refused(WAITS_FOR_HER % {"harmed": record.process.terms.harmed})
+
+
 # The letter ----------------------------------------------------------------
 
 
@@ -306,6 +349,7 @@ def _add_wording(
     agreed_by: User,
     proposed_by: User | None,
     agreed_on: datetime.date,
+    by_survivor: bool = False,
 ) -> None:
     number = (demand.wordings.aggregate(top=Max("number"))["top"] or 0) + 1
     entry = DemandWording(
@@ -314,6 +358,7 @@ def _add_wording(
         agreed_by=agreed_by,
         proposed_by=proposed_by,
         agreed_on=agreed_on,
+        agreed_by_survivor=by_survivor,
     )
     entry.wording = wording
     entry.save()
@@ -345,6 +390,7 @@ def _apply_wording(
     agreed_by: User,
     proposed_by: User | None,
     agreed_on: datetime.date,
+    by_survivor: bool = False,
 ) -> None:
     if wording.strip() == demand.wording.strip():
         raise Refused(_("This is the wording the demand already has."))
@@ -352,7 +398,14 @@ def _apply_wording(
     demand.version += 1
     demand.updated_at = timezone.now()
     demand.save(update_fields=["wording", "version", "updated_at"])
-    _add_wording(demand, wording, agreed_by=agreed_by, proposed_by=proposed_by, agreed_on=agreed_on)
+    _add_wording(
+        demand,
+        wording,
+        agreed_by=agreed_by,
+        proposed_by=proposed_by,
+        agreed_on=agreed_on,
+        by_survivor=by_survivor,
+    )
     record_event(demand, Code.DEMAND_WORDING, by=agreed_by, occurred_on=agreed_on)
 
 
@@ -440,9 +493,15 @@ def decide(
     proposed it. An approved end is a status change like any other: refused
     if the demand ended meanwhile, or changed after that day.
     ``participants``: the members of the survivor's side who took part
-    (refused if one of them is not, or no longer, such a member)."""
+    (refused if one of them is not, or no longer, such a member).
+
+    The survivor herself (the account linked to her party) may decide a
+    proposal on a demand addressed to her, alone; her support group may not
+    while it waits for her (:func:`check_who_answers`)."""
     demand = proposal.demand
-    _require_survivor_side(by, demand.process_id)
+    herself = is_her_account(by, demand.process_id)
+    if not herself:
+        _require_survivor_side(by, demand.process_id)
     if not approve and not reason.strip():
         raise Refused(
             _("Please say why you decline. The group that proposed it will read your reason.")
@@ -454,9 +513,16 @@ def decide(
             lambda p: p.status == WordingProposal.Status.PENDING,
             _("This proposal was already decided. Nothing was changed."),
         )
-        members = survivor_side_members(demand.process_id).filter(pk__in=present)
-        if len(present) != members.count():
-            raise Refused(NOT_A_PARTICIPANT)
+        check_who_answers(by, demand, herself=herself)
+        if herself:
+            # She decides alone; nobody of the groups is named beside her.
+            if present != {by.pk}:
+                raise Refused(NOT_A_PARTICIPANT)
+            members = survivor_side_members(demand.process_id).none()
+        else:
+            members = survivor_side_members(demand.process_id).filter(pk__in=present)
+            if len(present) != members.count():
+                raise Refused(NOT_A_PARTICIPANT)
         proposal.status = (
             WordingProposal.Status.APPROVED if approve else WordingProposal.Status.DECLINED
         )
@@ -469,17 +535,28 @@ def decide(
                 agreed_by=by,
                 proposed_by=proposal.proposed_by,
                 agreed_on=day,
+                by_survivor=herself,
             )
         elif approve:
             writes.transition(demand, ENDS_WITH[proposal.kind], allowed=SURVIVOR_SIDE)
             day = day_it_happened(decided_on, *decision_floors(proposal))
-            _record_status(demand, by=by, note=reason or proposal.reason, day=day)
+            _record_status(
+                demand, by=by, note=reason or proposal.reason, day=day, by_survivor=herself
+            )
         else:
             day = day_it_happened(decided_on, *decision_floors(proposal, approve=False))
         proposal.decided_by, proposal.decided_at, proposal.decided_on = by, timezone.now(), day
+        proposal.decided_by_survivor = herself
         proposal.decision_reason = reason
         proposal.save(
-            update_fields=["status", "decided_by", "decided_at", "decided_on", "decision_reason"]
+            update_fields=[
+                "status",
+                "decided_by",
+                "decided_by_survivor",
+                "decided_at",
+                "decided_on",
+                "decision_reason",
+            ]
         )
         proposal.participants.set(members)
         audit_record(
@@ -516,12 +593,20 @@ def change_status(
         audit_record("demand.status_changed", by=by, target=demand, record=demand)
 
 
-def _record_status(demand: Demand, *, by: User, note: str, day: datetime.date) -> None:
+def _record_status(
+    demand: Demand, *, by: User, note: str, day: datetime.date, by_survivor: bool = False
+) -> None:
     """Save the status ``writes.transition`` set, with its history entry,
     dated the day it happened."""
     demand.updated_at = timezone.now()
     demand.save(update_fields=["status", "updated_at"])
-    change = DemandStatusChange(demand=demand, status=demand.status, changed_on=day, changed_by=by)
+    change = DemandStatusChange(
+        demand=demand,
+        status=demand.status,
+        changed_on=day,
+        changed_by=by,
+        changed_by_survivor=by_survivor,
+    )
     change.note = note
     change.save()
     record_event(demand, Code.DEMAND_STATUS, by=by, value=demand.status, occurred_on=day)
