@@ -61,6 +61,7 @@ def address(world: World, *records: Record) -> None:
                 to_harming_party=True,
                 to_harmed_party=False,
             )
+            record.refresh_from_db(fields=["to_harming_party", "to_harmed_party"])
 
 
 def party(world: World) -> Party:
