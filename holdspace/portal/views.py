@@ -214,7 +214,12 @@ def portal_demands(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/demands.html",
-        {"demands": demands, "other_steps": other_steps, "here": "demands"},
+        {
+            "demands": demands,
+            "other_steps": other_steps,
+            "can_write": _can_write(party),
+            "here": "demands",
+        },
     )
 
 
@@ -225,7 +230,11 @@ def portal_agreements(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/agreements.html",
-        {"agreements": reading.agreements(party), "here": "agreements"},
+        {
+            "agreements": reading.agreements(party),
+            "can_write": _can_write(party),
+            "here": "agreements",
+        },
     )
 
 
