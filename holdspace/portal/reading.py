@@ -99,7 +99,8 @@ class MessageView:
 def _addressed(party: Party, model: type[Any]) -> QuerySet[Any]:
     """``model``'s records addressed to him (through the party access core)."""
     ids = access.records_for_party(party).filter(kind=model.__name__.lower()).values("pk")
-    return model._default_manager.filter(pk__in=ids)
+    found: QuerySet[Any] = model._default_manager.filter(pk__in=ids)
+    return found
 
 
 def _open(records: list[Any]) -> list[Any]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,7 @@ def test_k_sees_his_portal_and_his_reflection_reaches_the_contact_group(tmp_path
         {"answer_kind": "reflection", "about": meeting.group(1), "body": "Ready to talk."},
     )
     assert response.status_code == 302
-    answer = Answer.objects.get(answer_kind="reflection", about_id=meeting.group(1))
+    answer = Answer.objects.get(answer_kind="reflection", about_id=uuid.UUID(meeting.group(1)))
     contact = _log_in(rows, "demo-contact-member")
     timeline = contact.get(f"/p/{answer.process_id}/timeline/").content
     assert b"Ready to talk." in timeline
