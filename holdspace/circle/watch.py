@@ -23,6 +23,7 @@ from django.urls import reverse
 from holdspace.accounts.models import User
 from holdspace.circle import rules as circle_rules
 from holdspace.circle.models import Approval, Consent, Duty, Informing
+from holdspace.processes import access
 from holdspace.processes.models import Group, RecordAudience, Responsibility
 from holdspace.watch import rules
 
@@ -126,15 +127,20 @@ def _approvals(
             informing__process_id__in=process_ids,
             informing__status=Informing.Status.PLANNED,
             status=Approval.Status.PENDING,
-        ).values_list("informing_id", "informing__process_id", "asked_on")
+        ).values_list(
+            "informing_id", "informing__process_id", "asked_on", "informing__to_harmed_party"
+        )
     )
     if not rows:
         return
     sides = _survivor_sides(process_ids)
-    for informing_id, process_id, asked_on in rows:
+    hers = access.where_she_answers(process_ids)
+    for informing_id, process_id, asked_on, to_her in rows:
         side = sides.get(process_id)
         if side is None or side not in readers.get(informing_id, frozenset()):
             continue
+        if to_her and process_id in hers:
+            continue  # it waits for her own answer, not for her support group
         # Waiting for a decision is due from the day it was asked, like a
         # change to a demand: no later date makes it more urgent.
         yield rules.Alert(

@@ -74,8 +74,10 @@ def decisions_waiting_for(
 ) -> list[tuple[Process, WordingProposal]]:
     """The proposals waiting for a decision of the account's own group, with
     their process: those on demands it may read, in ``processes``, where it
-    speaks for the survivor's side. Ids and dates only: nothing is opened."""
+    speaks for the survivor's side — not those that wait for the survivor's
+    own answer. Ids and dates only: nothing is opened."""
     found: list[tuple[Process, WordingProposal]] = []
+    hers = access.where_she_answers(process.pk for process in processes)
     for process in processes:
         if not speaks_for_survivor(user, process.pk):
             continue
@@ -87,6 +89,8 @@ def decisions_waiting_for(
             .only("pk", "demand", "proposed_on", "kind")
             .order_by("proposed_on", "proposed_at")
         )
+        if process.pk in hers:  # those addressed to her wait for her own answer
+            waiting = waiting.exclude(demand__to_harmed_party=True)
         found += [(process, proposal) for proposal in waiting]
     return found
 

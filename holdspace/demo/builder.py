@@ -73,12 +73,12 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "demo-survivor",
         "survivor",
-        "Linked to the survivor of Process Juniper; her own view comes in a later version.",
+        "Linked to the survivor of Process Juniper: sees her demands and what waits for her.",
     ),
     DemoAccount(
         "demo-portal",
         "person who caused harm",
-        "Linked to the person who caused harm; his restricted portal comes in a later version.",
+        "Linked to the person who caused harm: his portal shows what is addressed to him.",
     ),
     DemoAccount(
         "demo-admin",

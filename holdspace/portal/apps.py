@@ -25,7 +25,13 @@ class PortalConfig(AppConfig):
         ):
             registry.register_kind(
                 registry.RecordKind(
-                    name, label, page, f"portal/rows/{name}.html", related, app=self.label
+                    name,
+                    label,
+                    page,
+                    f"portal/rows/{name}.html",
+                    related,
+                    app=self.label,
+                    own_party_audience=True,
                 )
             )
         registry.register_section(

@@ -88,7 +88,8 @@ def _dated(message: Message, day: datetime.date) -> None:
     """Sending dates a message today; the demo's were sent earlier."""
     sent = timezone.make_aware(datetime.datetime.combine(day, datetime.time(19, 0)))
     Message.objects.filter(pk=message.pk).update(sent_at=sent)
-    Record.objects.filter(pk=message.pk).update(occurred_on=day, created_at=sent, updated_at=sent)
+    # Written down today, like everything in the demo (DESIGN §6).
+    Record.objects.filter(pk=message.pk).update(occurred_on=day)
 
 
 def _reflection(process: Process, him: User, today: datetime.date) -> None:
@@ -110,7 +111,4 @@ def _reflection(process: Process, him: User, today: datetime.date) -> None:
     )
     if before is not None:
         day = before.occurred_on - datetime.timedelta(days=1)
-        written = timezone.make_aware(datetime.datetime.combine(day, datetime.time(21, 0)))
-        Record.objects.filter(pk=answer.pk).update(
-            occurred_on=day, created_at=written, updated_at=written
-        )
+        Record.objects.filter(pk=answer.pk).update(occurred_on=day)

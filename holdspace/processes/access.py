@@ -500,6 +500,25 @@ def harmed_party_of(process: Process) -> Party | None:
     return Party.objects.filter(process=process, role=Party.Role.HARMED).first()
 
 
+def where_she_answers(process_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
+    """The processes whose survivor gives the approvals of what is addressed
+    to her herself (her choice, with no pause running): those wait for her,
+    not for her support group. One query for all of them."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return set(
+        Party.objects.filter(
+            process_id__in=list(process_ids),
+            role=Party.Role.HARMED,
+            account__isnull=False,
+            decides_herself=True,
+        )
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
+        .values_list("process_id", flat=True)
+    )
+
+
 def _addressed_to(party: Party) -> Q:
     field = "to_harming_party" if party.role == Party.Role.HARMING else "to_harmed_party"
     return Q(**{field: True})

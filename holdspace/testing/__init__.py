@@ -698,11 +698,13 @@ from holdspace.testing.circle import CIRCLE_FORMS, CIRCLE_OPTIONAL  # noqa: E402
 from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
 from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
 from holdspace.testing.decisions import DECISIONS_FORMS, DECISIONS_OPTIONAL  # noqa: E402
+from holdspace.testing.portal import PORTAL_FORMS, PORTAL_OPTIONAL  # noqa: E402
 
 FREE_TEXT_FORMS.update(COMMITMENT_FORMS)
 FREE_TEXT_FORMS.update(CONTACT_FORMS)
 FREE_TEXT_FORMS.update(CIRCLE_FORMS)
 FREE_TEXT_FORMS.update(DECISIONS_FORMS)
+FREE_TEXT_FORMS.update(PORTAL_FORMS)
 
 
 # Optional free-text fields sent empty (issue 11) ----------------------------
@@ -728,6 +730,7 @@ OPTIONAL_TEXTS: dict[str, set[str]] = {
     "report, edit": set(),
     **CIRCLE_OPTIONAL,
     **DECISIONS_OPTIONAL,
+    **PORTAL_OPTIONAL,
 }
 
 

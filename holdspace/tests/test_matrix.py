@@ -116,6 +116,10 @@ MATRIX: dict[str, Entry] = {
     "hs-member-confirm": Entry(BOTH, "group_coordinator", "group_member"),
     "hs-member-restore": Entry(POST, "group_coordinator", "group_member"),
     "hs-note-new": Entry(BOTH, "group_member", "group"),
+    "hs-party-link": Entry(BOTH, "party_keeper", "party"),
+    "hs-party-link-revoke": Entry(POST, "party_keeper", "party_invitation"),
+    "hs-party-join": Entry(BOTH, "public", "token"),
+    "hs-party-join-account": Entry(BOTH, "public", "token"),
     "hs-join": Entry(BOTH, "public", "token"),
     "hs-join-account": Entry(BOTH, "public", "token"),
     "hs-record": Entry(GET, "record_reader", "record"),
@@ -257,12 +261,42 @@ ORACLE: dict[str, Callable[[World, str, dict[str, Any]], bool]] = {
     "survivor_group": lambda w, p, t: (
         _in_group(w, p, t.get("group")) and t["group"].pk == w.groups["support"].pk
     ),
+    # The group that keeps the survivor's party (the support group carries
+    # the demands) links an account to her; its coordinators make the link.
+    "party_keeper": lambda w, p, t: (
+        t.get("process") == w.process and p == "support-coordinator" and t.get("consistent", True)
+    ),
+    # The two people the process is about, on their own pages only (S16, S44).
+    "harming_party": lambda w, p, t: p == "portal",
+    "harmed_party": lambda w, p, t: p == "survivor",
+    "harming_party_record": lambda w, p, t: p == "portal" and _of_world(w, t),
+    "harmed_party_record": lambda w, p, t: p == "survivor" and _of_world(w, t),
     "survivor_reader": lambda w, p, t: (
         _reads(w, p, t.get("record"))
         and t.get("consistent", True)
         and _kind_role(p)[0] == "support"
     ),
 }
+
+
+def _of_world(world: World, facts: dict[str, Any]) -> bool:
+    """Whether a party page's object is of the world's process (examples
+    address theirs to its parties; the other process's parties are nobody)."""
+    found = facts.get("record")
+    return found is not None and _process_id_of(found) == world.process.pk
+
+
+def _process_id_of(found: Any) -> Any:
+    """The process of a record, or of the part of a record (a proposal …)."""
+    while not hasattr(found, "process_id"):
+        parents = [
+            field
+            for field in found._meta.fields
+            if field.many_to_one and hasattr(field.related_model, "process_id")
+        ]
+        found = getattr(found, parents[0].name)
+    return found.process_id
+
 
 # Who may read each commitment: filled in by the test that builds them.
 READERS: dict[Any, set[str]] = {}
@@ -295,6 +329,8 @@ def _targets(
             "other_process": ({"process": world.other_process}, [world.other_process.pk, *suffix]),
             "missing": ({}, [MISSING, *suffix]),
         }
+    if target == "party_invitation":
+        return _party_invitation_targets(world)
     if target == "group":
         return {
             "own": ({"group": world.groups[own]}, [world.groups[own].pk]),
@@ -356,6 +392,32 @@ def _targets(
     if target in EXAMPLES:
         return EXAMPLES[target]
     return _commitment_targets(world, target)
+
+
+def _party_invitation_targets(world: World) -> dict[str, tuple[dict[str, Any], Any]]:
+    from holdspace.processes.services import parties
+
+    made = {}
+    for process in (world.process, world.other_process):
+        party = process.parties.get(role="harmed")
+        keeper = process.groups.get(kind="support")
+        with using(BUILDERS[process.pk]):
+            made[process.pk], _token = parties.invite(
+                party, by=keeper.memberships.first().user, group=keeper
+            )
+    own, other = made[world.process.pk], made[world.other_process.pk]
+    return {
+        "own": ({"process": world.process}, [world.process.pk, "harmed", own.pk]),
+        "other_process": (
+            {"process": world.other_process},
+            [world.other_process.pk, "harmed", other.pk],
+        ),
+        "link_of_other_process": (
+            {"process": world.process, "consistent": False},
+            [world.process.pk, "harmed", other.pk],
+        ),
+        "missing": ({}, [MISSING, "harmed", MISSING]),
+    }
 
 
 def _site_targets(world: World, target: str | None) -> dict[str, tuple[dict[str, Any], Any]] | None:

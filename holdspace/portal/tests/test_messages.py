@@ -144,3 +144,24 @@ def test_every_message_page_is_well_structured(world: World) -> None:
         f"/p/{world.process.pk}/timeline/",
     ]
     assert_pages_well_structured(world, urls, ("contact-coordinator",))
+
+
+def test_who_can_read_it_never_unsends_a_message_nor_sends_a_draft(world: World) -> None:
+    """The page for a record's readers leaves his portal alone for messages:
+    only the deliberate step sends one, and nothing takes it back."""
+    sent = message(world, "The date stands.", send=True)
+    draft = message(world, "Not ready yet.", send=False)
+    client = client_for(world, "contact-coordinator")
+    for record, flag in ((sent, True), (draft, False)):
+        url = reverse("hs-record-audience", args=[record.pk])
+        page = client.get(url).content.decode()
+        assert 'name="to_harming_party"' not in page
+        posted = {"groups": [world.groups["supervision"].pk], "to_harming_party": "on"}
+        if flag:
+            posted.pop("to_harming_party")
+        assert client.post(url, posted).status_code == 302
+        record.refresh_from_db()
+        assert record.to_harming_party is flag
+    portal = client_for(world, "portal")
+    assert portal.get(reverse("hs-portal-message", args=[sent.pk])).status_code == 200
+    assert portal.get(reverse("hs-portal-message", args=[draft.pk])).status_code == 404

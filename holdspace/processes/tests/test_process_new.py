@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from holdspace.processes.models import Process
 from holdspace.testing import World, client_for, database_snapshot, make_user, sign_in
@@ -76,9 +77,10 @@ def test_party_accounts_never_reach_it_even_when_allowed_S44(world: World, perso
         may_start_processes=True
     )
     client = client_for(world, persona)
-    dashboard = client.get("/dashboard/").content
-    assert OFFER not in dashboard
-    assert b"belongs to one of the two people a process is about" in dashboard
+    dashboard = client.get("/dashboard/")
+    home = {"survivor": reverse("hs-survivor"), "portal": reverse("hs-portal")}[persona]
+    assert dashboard["Location"] == home  # their own pages, never the groups' (S44)
+    assert OFFER not in client.get(home).content
     assert client.get("/processes/new/").status_code == 404
     assert client.post("/processes/new/", NEW_PROCESS).status_code == 404
     assert Process.objects.count() == 2

@@ -68,7 +68,6 @@ def party_link(request: HttpRequest, process_id: UUID, role: str) -> HttpRespons
             "process": process,
             "terms": process.terms,
             "party": party,
-            "group": group,
             "waiting": access.party_invitations(party),
         },
     )

@@ -159,14 +159,17 @@ def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
         "to_harmed_party": record.to_harmed_party,
     }
     form = AudienceForm(posted(request), initial=initial, groups=groups, process=process)
+    if registry.kind(record.kind).own_party_audience:
+        del form.fields["to_harming_party"], form.fields["to_harmed_party"]
     if request.method == "POST" and form.is_valid():
+        parties = {**initial, **form.cleaned_data}
         try:
             services.change_audience(
                 record,
                 by=access.request_user(request),
                 groups=form.cleaned_data["groups"],
-                to_harming_party=form.cleaned_data["to_harming_party"],
-                to_harmed_party=form.cleaned_data["to_harmed_party"],
+                to_harming_party=parties["to_harming_party"],
+                to_harmed_party=parties["to_harmed_party"],
             )
         except services.Refused as refusal:
             form.add_error("groups", refusal.message)

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from holdspace.accounts.models import Invitation
 from holdspace.processes import registry, services
-from holdspace.processes.models import Note
+from holdspace.processes.models import Note, Party
+from holdspace.processes.services import parties
 from holdspace.testing import BUILDERS, PageStructure, World, routes
 from holdspace.tests import test_matrix
 from holdspace.tests.test_matrix import COMMITMENTS, MATRIX, ORACLE, PERSONAS, _targets
@@ -47,11 +48,17 @@ def _tokens(world: World) -> dict[str, list[str]]:
         _joining, join = services.invite(
             group, by=world.personas["contact-coordinator"], role="member", note=""
         )
+        harmed = world.process.parties.get(role=Party.Role.HARMED)
+        _link, party_link = parties.invite(
+            harmed, by=world.personas["support-coordinator"], group=world.groups["support"]
+        )
     return {
         "hs-invite": [account],
         "hs-reset-password": [reset],
         "hs-join": [join],
         "hs-join-account": [join],
+        "hs-party-join": [party_link],
+        "hs-party-join-account": [party_link],
     }
 
 
