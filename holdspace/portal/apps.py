@@ -16,7 +16,8 @@ class PortalConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from holdspace.portal import demo, examples, views, watch
-        from holdspace.processes import registry
+        from holdspace.portal.models import Answer
+        from holdspace.processes import party_reading, registry
         from holdspace.watch import sources
 
         for name, label, page, related in (
@@ -31,9 +32,14 @@ class PortalConfig(AppConfig):
                     f"portal/rows/{name}.html",
                     related,
                     app=self.label,
-                    own_party_audience=True,
+                    own_portal_audience=True,
                 )
             )
+        # What he wrote, shared by the contact group with the survivor, shows
+        # on her pages like a note (his own pages list it with his messages).
+        party_reading.register(
+            "answer", Answer, lambda answer: (answer.get_answer_kind_display(), answer.body)
+        )
         registry.register_section(
             registry.Section(
                 "portal",

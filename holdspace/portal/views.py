@@ -24,6 +24,7 @@ from holdspace.portal import access, reading, services
 from holdspace.portal.forms import EditMessageForm, MessageForm, ReplyForm, ToldForm, WriteForm
 from holdspace.portal.models import Answer, Message
 from holdspace.processes import access as core
+from holdspace.processes import party_reading
 from holdspace.processes.models import Party, Process
 from holdspace.processes.services import Refused
 from holdspace.processes.views.pages import form_page, record_context
@@ -200,6 +201,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
             "steps": steps,
             "agreements": agreements,
             "latest": reading.messages(party)[:HOME_SIZE],
+            "shared": party_reading.shared_with(party, kinds=("note",)),
             "can_write": _can_write(party),
             "here": "home",
         },

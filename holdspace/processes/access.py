@@ -496,6 +496,22 @@ def get_party_for_user(request: HttpRequest, role: str) -> Party:
     return party
 
 
+def party_role_of(user: User, process_id: uuid.UUID) -> str | None:
+    """The role of the party ``user`` is linked to in that process, if any
+    (looked up once per process and request)."""
+    memo = keyring().memo
+    key = ("party_accounts", process_id)
+    if key not in memo:
+        memo[key] = dict(
+            Party.objects.filter(process_id=process_id, account__isnull=False).values_list(
+                "account_id", "role"
+            )
+        )
+    accounts = memo[key]
+    assert isinstance(accounts, dict)  # noqa: S101  (set just above)
+    return accounts.get(user.pk)
+
+
 def harmed_party_of(process: Process) -> Party | None:
     return Party.objects.filter(process=process, role=Party.Role.HARMED).first()
 

@@ -43,10 +43,10 @@ class RecordKind:
     app: str = "processes"  # the app label that registered it
     # Whether events name records of this kind (an event's row then loads it).
     named_by_events: bool = False
-    # Whether its app alone decides if the two people the process is about
-    # read it (a message is sent to him in a deliberate step; what he wrote
+    # Whether its app alone decides if the person who caused harm reads it in
+    # his portal (a message is sent to him in a deliberate step; what he wrote
     # stays readable to him): the page "who can read it" leaves that alone.
-    own_party_audience: bool = False
+    own_portal_audience: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from holdspace.circle import services as circle
 from holdspace.circle.models import Informing
 from holdspace.commitments import services as commitments
 from holdspace.lib.http import posted
-from holdspace.processes import access
+from holdspace.processes import access, party_reading
 from holdspace.processes.models import Party
 from holdspace.processes.services import Refused
 from holdspace.survivor import reading, services
@@ -54,6 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             party,
             summary=reading.status_summary(party),
             waiting=reading.waiting(party),
+            shared=party_reading.shared_with(party),
         ),
     )
 

@@ -85,6 +85,9 @@ class Keyring:
         # Texts opened in this request, by (context, ciphertext): the same group
         # name on every row of a page is decrypted once.
         self.opened: dict[tuple[bytes, bytes], str] = {}
+        # Small lookups the access core repeats on one page, kept for this
+        # request only (ids and plain values, never a key or a text).
+        self.memo: dict[object, object] = {}
 
     # The account's private key -------------------------------------------
 

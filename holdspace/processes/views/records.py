@@ -159,8 +159,8 @@ def audience(request: HttpRequest, record_id: UUID) -> HttpResponse:
         "to_harmed_party": record.to_harmed_party,
     }
     form = AudienceForm(posted(request), initial=initial, groups=groups, process=process)
-    if registry.kind(record.kind).own_party_audience:
-        del form.fields["to_harming_party"], form.fields["to_harmed_party"]
+    if registry.kind(record.kind).own_portal_audience:
+        del form.fields["to_harming_party"]
     if request.method == "POST" and form.is_valid():
         parties = {**initial, **form.cleaned_data}
         try:

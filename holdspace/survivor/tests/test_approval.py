@@ -155,3 +155,22 @@ def test_the_service_refuses_her_a_demand_not_addressed_to_her(world: World) -> 
     waiting = proposal(world, demand(world, "Not shared with her", hers=False))
     with pytest.raises(Refused):
         commitments.decide(waiting, by=world.personas["survivor"], approve=True)
+
+
+def test_no_page_of_the_groups_names_her_account(world: World) -> None:
+    """Her username is for logging in: the chronology's pages name her by the
+    process's word, wherever her answer left a trace."""
+    User = type(world.personas["survivor"])
+    User.objects.filter(pk=world.personas["survivor"].pk).update(username="mira-77")
+    made = demand(world, "Keep away on Fridays")
+    waiting = proposal(world, made, wording="Keep away on Fridays and Saturdays")
+    browser = her_browser(world)
+    assert browser.post(_url(waiting), {"decision": "approve"}).status_code == 302
+    member = client_for(world, "contact-member")
+    pages = [member.get(f"/d/{made.pk}/").content.decode()]
+    hers = made.events.filter(author=world.personas["survivor"])
+    assert hers.exists()
+    for event in hers:
+        response = member.get(f"/r/{event.pk}/", follow=True)
+        pages.append(response.content.decode())
+    assert not any("mira-77" in page for page in pages)
