@@ -182,6 +182,12 @@ def _can_write(party: Party) -> bool:
     return services.contact_group(party.process_id) is not None
 
 
+def _page(party: Party, here: str, **context: Any) -> dict[str, Any]:
+    """What every page of his portal shows around its own part: where he is,
+    and whether he can write to the group now."""
+    return {**context, "can_write": _can_write(party), "here": here}
+
+
 HOME_SIZE = 3
 
 
@@ -196,15 +202,15 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {
-            "meetings": meetings[:HOME_SIZE],
-            "steps": steps,
-            "agreements": agreements,
-            "latest": reading.messages(party)[:HOME_SIZE],
-            "shared": party_reading.shared_with(party, kinds=("note",)),
-            "can_write": _can_write(party),
-            "here": "home",
-        },
+        _page(
+            party,
+            "home",
+            meetings=meetings[:HOME_SIZE],
+            steps=steps,
+            agreements=agreements,
+            latest=reading.messages(party)[:HOME_SIZE],
+            shared=party_reading.shared_with(party, kinds=("note",)),
+        ),
     )
 
 
@@ -216,12 +222,7 @@ def portal_demands(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/demands.html",
-        {
-            "demands": demands,
-            "other_steps": other_steps,
-            "can_write": _can_write(party),
-            "here": "demands",
-        },
+        _page(party, "demands", demands=demands, other_steps=other_steps),
     )
 
 
@@ -232,11 +233,7 @@ def portal_agreements(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/agreements.html",
-        {
-            "agreements": reading.agreements(party),
-            "can_write": _can_write(party),
-            "here": "agreements",
-        },
+        _page(party, "agreements", agreements=reading.agreements(party)),
     )
 
 
@@ -248,12 +245,12 @@ def portal_meetings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/meetings.html",
-        {
-            "upcoming": [m for m in found if m.upcoming],
-            "earlier": [m for m in found if not m.upcoming],
-            "can_write": _can_write(party),
-            "here": "meetings",
-        },
+        _page(
+            party,
+            "meetings",
+            upcoming=[m for m in found if m.upcoming],
+            earlier=[m for m in found if not m.upcoming],
+        ),
     )
 
 
@@ -264,12 +261,12 @@ def portal_messages(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/messages.html",
-        {
-            "messages_to_you": reading.messages(party),
-            "written": reading.answers(party),
-            "can_write": _can_write(party),
-            "here": "messages",
-        },
+        _page(
+            party,
+            "messages",
+            messages_to_you=reading.messages(party),
+            written=reading.answers(party),
+        ),
     )
 
 
@@ -294,11 +291,11 @@ def portal_message(request: HttpRequest, record_id: UUID) -> HttpResponse:
         request,
         form,
         "portal/message.html",
-        {
-            "message": reading.message_view(message, reading.replies_to(party, message)),
-            "can_write": _can_write(party),
-            "here": "messages",
-        },
+        _page(
+            party,
+            "messages",
+            message=reading.message_view(message, reading.replies_to(party, message)),
+        ),
         save=save,
         saved=_("Your reply is sent to the group."),
         field="body",
@@ -330,7 +327,7 @@ def portal_write(request: HttpRequest) -> HttpResponse:
         request,
         form,
         "portal/write.html",
-        {"can_write": _can_write(party), "here": "write"},
+        _page(party, "write"),
         save=save,
         saved=_("Thank you. What you wrote is with the group now."),
         field="about",
@@ -353,7 +350,7 @@ def portal_told(request: HttpRequest) -> HttpResponse:
         request,
         form,
         "portal/told.html",
-        {"can_write": _can_write(party), "here": "told"},
+        _page(party, "told"),
         save=save,
         saved=_("Thank you. The group knows now that you told them."),
         field="told_on",

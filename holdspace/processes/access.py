@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -301,7 +301,8 @@ def get_invitation_of_group(
 
 def usable_invitation(token: str) -> GroupInvitation | None:
     """The invitation this link stands for: the token itself is the credential."""
-    return GroupInvitation.find_usable(token)
+    found: GroupInvitation | None = GroupInvitation.find_usable(token)
+    return found
 
 
 def responsibilities_of(process: Process) -> QuerySet[Responsibility]:
@@ -556,11 +557,8 @@ def get_record_for_party(
 ) -> R:
     """The record as ``model`` if it is addressed to ``party`` and of that
     kind; else Http404, identical to a record that does not exist."""
-    found = (
-        model._default_manager.filter(pk=record_id, process_id=party.process_id)
-        .filter(_addressed_to(party))
-        .first()
-    )
+    rows = model._default_manager.filter(pk=record_id, process_id=party.process_id)
+    found = cast("R | None", rows.filter(_addressed_to(party)).first())
     if found is None:
         raise deny(request, "record_not_for_party", record_id)
     found.process = party.process

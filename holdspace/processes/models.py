@@ -262,7 +262,7 @@ class InvitationLink(models.Model):
     @classmethod
     def _issue(cls, **values: Any) -> tuple[Any, str]:
         token = secrets.token_urlsafe(32)
-        link = cls.objects.create(
+        link = cls._default_manager.create(
             token_hash=hash_token(token),
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
             **values,
@@ -272,7 +272,7 @@ class InvitationLink(models.Model):
     @classmethod
     def find_usable(cls, token: str) -> Any:
         return (
-            cls.objects.filter(
+            cls._default_manager.filter(
                 token_hash=hash_token(token),
                 used_at=None,
                 revoked_at=None,

@@ -8,6 +8,7 @@ is addressed to her; templates receive the allow-listed views of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -87,24 +88,30 @@ def approval(request: HttpRequest, proposal_id: UUID) -> HttpResponse:
         raise access.deny(request, "proposal_not_for_party", proposal_id)
     access.open_keys([proposal.demand])
     form = AnswerForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == APPROVE
-        try:
-            commitments.decide(
-                proposal,
-                by=access.request_user(request),
-                approve=approve,
-                reason=form.cleaned_data["reason"],
-            )
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            return _answered(request, approve)
+    answered = _answer(request, form, lambda **answer: commitments.decide(proposal, **answer))
+    if answered is not None:
+        return answered
     return render(
         request,
         "survivor/approval.html",
         _context(party, proposal=reading.proposal_view(proposal), form=form),
     )
+
+
+def _answer(
+    request: HttpRequest, form: AnswerForm, decide: Callable[..., object]
+) -> HttpResponse | None:
+    """Her answer, given through the same service as her support group's;
+    None while there is none yet (or it was refused: the form says why)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    approve = form.cleaned_data["decision"] == APPROVE
+    try:
+        decide(by=access.request_user(request), approve=approve, reason=form.cleaned_data["reason"])
+    except Refused as refusal:
+        form.add_error(None, refusal.message)
+        return None
+    return _answered(request, approve)
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,19 +122,9 @@ def informing(request: HttpRequest, record_id: UUID) -> HttpResponse:
     party = _party(request)
     found = access.get_record_for_party(request, party, record_id, Informing)
     form = AnswerForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        approve = form.cleaned_data["decision"] == APPROVE
-        try:
-            circle.decide_approval(
-                found,
-                by=access.request_user(request),
-                approve=approve,
-                reason=form.cleaned_data["reason"],
-            )
-        except Refused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            return _answered(request, approve)
+    answered = _answer(request, form, lambda **answer: circle.decide_approval(found, **answer))
+    if answered is not None:
+        return answered
     view = reading.informing_view(found, reading.latest_approval(found))
     return render(request, "survivor/informing.html", _context(party, informing=view, form=form))
 

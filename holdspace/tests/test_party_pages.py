@@ -58,7 +58,9 @@ def _record_of(instance: models.Model) -> Any:
     if isinstance(instance, Record):
         return instance.pk
     for field in instance._meta.fields:
-        if isinstance(field, models.ForeignKey) and issubclass(field.related_model, Record):
+        related = field.related_model
+        is_record = isinstance(related, type) and issubclass(related, Record)
+        if isinstance(field, models.ForeignKey) and is_record:
             return getattr(instance, field.attname)
     return None
 
@@ -90,7 +92,8 @@ def _forbidden(texts: list[Written], role: str) -> set[str]:
     flag = "to_harming_party" if role == Party.Role.HARMING else "to_harmed_party"
     addressed = set(Record.objects.filter(**{flag: True}).values_list("pk", flat=True))
     kinds = dict(Record.objects.values_list("pk", "kind"))
-    allowed, forbidden = set(), set()
+    allowed: set[str] = set()
+    forbidden: set[str] = set()
     for item in texts:
         own_record = item.record_id == item.pk
         if item.record_id in addressed and own_record:

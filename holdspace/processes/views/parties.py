@@ -154,4 +154,4 @@ def party_join_new_account(request: HttpRequest, token: str) -> HttpResponse:
         response = redirect("hs-login-setup")
         vault_session.store(request, response, user.pk, private)
         return response
-    return render(request, "processes/party_join_new_account.html", {"form": form})
+    return render(request, "processes/join_new_account.html", {"form": form, "for_party": True})
