@@ -48,3 +48,11 @@ def answers_of(user: User, process: Process) -> QuerySet[Answer]:
     """What he wrote that the account may read, newest first."""
     readable = access.records_visible_to(user, process).filter(kind="answer").values("pk")
     return Answer.objects.filter(pk__in=readable).order_by("-created_at")
+
+
+def replies_to(user: User, message: Message) -> list[Answer]:
+    """His replies to ``message`` that the account may read, oldest first."""
+    readable = access.records_visible_to(user, message.process).values("pk")
+    replies = list(Answer.objects.filter(about=message, pk__in=readable).order_by("created_at"))
+    access.open_keys(replies)
+    return replies

@@ -7,4 +7,6 @@ ACTIONS = {
     "message.edited": _("edited a message before it was sent"),
     "message.sent": _("sent a message to the portal"),
     "portal_answer.written": _("wrote through the portal"),
+    # Never written today (what he sent is not edited); every kind has one.
+    "answer.edited": _("changed what was written through the portal"),
 }

@@ -87,9 +87,7 @@ def _may_send(user: User, message: Message) -> bool:
 def message_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
     message = access.get_message(request, record_id)
     user = core.request_user(request)
-    readable = core.records_visible_to(user, message.process).values("pk")
-    replies = list(Answer.objects.filter(about=message, pk__in=readable).order_by("created_at"))
-    core.open_keys(replies)
+    replies = access.replies_to(user, message)
     return render(
         request,
         "portal/message_detail.html",

@@ -89,7 +89,7 @@ def party_link_revoke(
 
 class PartyAccountForm(AcceptInvitationForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's forms take any arguments
         self.fields["username"].help_text = gettext_lazy(
             "You log in with it. It does not need to be your real name."
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from holdspace.portal import services as portal
 from holdspace.portal.models import Answer
 from holdspace.portal.tests.helpers import party
+from holdspace.processes.models import Record
 from holdspace.processes.services import change_audience
 from holdspace.testing import World, client_for, write_note
 from holdspace.vault.keyring import using
@@ -17,12 +18,12 @@ from holdspace.vault.keyring import using
 pytestmark = pytest.mark.django_db
 
 
-def _share(world: World, record: object, *, him: bool, her: bool) -> None:
+def _share(world: World, record: Record, *, him: bool, her: bool) -> None:
     with using(world.keyring):
         change_audience(
-            record,  # type: ignore[arg-type]  # a record
+            record,
             by=world.personas["contact-coordinator"],
-            groups=list(record.audience_groups.all()),  # type: ignore[attr-defined]
+            groups=list(record.audience_groups.all()),
             to_harming_party=him,
             to_harmed_party=her,
         )
