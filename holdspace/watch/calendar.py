@@ -16,7 +16,8 @@ from django.utils.translation import gettext, override
 from holdspace.accounts.models import User
 from holdspace.contact.models import Meeting
 from holdspace.processes import access
-from holdspace.watch import collect
+from holdspace.processes.models import Party, Process
+from holdspace.watch import collect, rules
 
 HISTORY_DAYS = 365
 MEETING_LENGTH = datetime.timedelta(hours=2)
@@ -29,7 +30,30 @@ def _meetings(user: User) -> list[Meeting]:
         Meeting.objects.filter(pk__in=visible, occurred_on__gte=since).exclude(
             outcome__in=(Meeting.Outcome.CANCELLED_BY_US, Meeting.Outcome.CANCELLED_BY_HIM)
         )
-    )
+    ) + _his_meetings(user, since)
+
+
+def _his_meetings(user: User, since: datetime.date) -> list[Meeting]:
+    """For the person who caused harm: the meetings with him addressed to
+    him in his portal (never the groups' internal ones)."""
+    found: list[Meeting] = []
+    for party in access.parties_of_account(user, Party.Role.HARMING):
+        addressed = access.records_for_party(party).filter(kind="meeting").values("pk")
+        found += Meeting.objects.filter(
+            pk__in=addressed, internal=False, occurred_on__gte=since
+        ).exclude(outcome__in=(Meeting.Outcome.CANCELLED_BY_US, Meeting.Outcome.CANCELLED_BY_HIM))
+    return found
+
+
+def _alerts(user: User) -> list[rules.Alert]:
+    """The account's alerts: a member's, or — for an account linked to a
+    party — those meant for that account alone (his steps due)."""
+    parties = access.parties_of_account(user)
+    if not parties:
+        return collect.alerts_for(user)
+    linked = Process.objects.filter(pk__in=[party.process_id for party in parties])
+    mine = [alert for alert in collect.current_alerts(None, linked) if user.pk in alert.users]
+    return collect.alerts_for(user) + mine
 
 
 def feed_for(user: User) -> bytes:
@@ -56,8 +80,8 @@ def feed_for(user: User) -> bytes:
             event.add("dtstart", start.astimezone(datetime.UTC))
             event.add("dtend", (start + MEETING_LENGTH).astimezone(datetime.UTC))
         calendar.add_component(event)
-    for alert in collect.alerts_for(user):
-        if alert.kind == "meeting_upcoming":
+    for alert in _alerts(user):
+        if alert.kind in ("meeting_upcoming", "portal_meeting_soon"):
             continue  # already there as a meeting
         event = Event()
         event.add("uid", f"{alert.kind}-{alert.subject or alert.process}-{alert.due_on}@holdspace")
