@@ -8,12 +8,13 @@ from __future__ import annotations
 import re
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
 from holdspace.portal.tests.helpers import message
 from holdspace.processes.models import Party, PartyInvitation
-from holdspace.testing import World, client_for, make_user, sign_in
+from holdspace.testing import World, client_for, enrolment_code, make_user, sign_in
 from holdspace.vault import compartments
 from holdspace.vault.keyring import Keyring
 from holdspace.vault.models import Compartment, Grant
@@ -114,3 +115,35 @@ def test_only_the_keeping_groups_coordinators_see_the_link_pages(world: World) -
     assert client_for(world, "contact-member").get(his).status_code == 404
     overview = client_for(world, "contact-coordinator").get(f"/p/{world.process.pk}/")
     assert his in overview.content.decode() and hers not in overview.content.decode()
+
+
+def test_he_makes_his_own_account_with_the_link_and_his_pages_open(world: World) -> None:
+    """His own username and password, the same two-step log-in as everyone,
+    and the way leads back to the link, then to his portal."""
+    sent = message(world, "We meet on Tuesday at six.")
+    path = _his_link(world)
+    client = Client()
+    start = client.get(path).content.decode()
+    assert "Create a new account" in start
+    password = "lantern meadow copper violin"
+    with time_machine.travel("2026-11-22 10:00:00", tick=False):
+        response = client.post(
+            f"{path}account/",
+            {"username": "kay", "new_password": password, "new_password_again": password},
+        )
+        assert response["Location"] == "/login/setup/"
+        client.get("/login/setup/")
+        client.post("/login/setup/", {"code": enrolment_code(client)})
+        page = client.get("/account/recovery-key/").content.decode()
+        key = re.search(r'class="secret recovery-key"[^>]*>([A-Z2-7-]+)<', page)
+        assert key is not None
+        client.post("/account/recovery-key/", {"recovery_key": key.group(1)})
+        assert f'href="{path}"' in client.get("/safety/").content.decode()
+        assert client.post(path)["Location"] == reverse("hs-portal")
+        mine = client.get(reverse("hs-portal-message", args=[sent.pk])).content.decode()
+    assert "We meet on Tuesday at six." in mine
+    assert Party.objects.get(process=world.process, role=Party.Role.HARMING).account.username == (
+        "kay"
+    )
+    # A link makes at most one account.
+    assert "Create a new account" not in Client().get(path).content.decode()
