@@ -108,6 +108,7 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             "is_coordinator": bool(access.coordinated_group_ids(user, process)),
             "steers": access.steers(user, process),
             "keeps": access.kept_parties(user, process),
+            "her_side": _her_side(process, mine),
             "steering": access.steering_groups(process),
             "status_change": access.latest_status_change(process),
             "recent": recent,
@@ -116,6 +117,13 @@ def process_detail(request: HttpRequest, process_id: UUID) -> HttpResponse:
             **_section_context(user, process, [*top, *sections]),
         },
     )
+
+
+def _her_side(process: Process, mine: set[UUID]) -> bool:
+    """Whether the account is in the group that keeps the survivor's party:
+    her choices (a pause, giving approvals herself) are for them to know."""
+    keeper = access.keeping_group(process, Party.Role.HARMED)
+    return keeper is not None and keeper.pk in mine
 
 
 def _section_context(

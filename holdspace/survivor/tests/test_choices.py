@@ -76,3 +76,16 @@ def test_the_pause_ends_by_itself(world: World) -> None:
     home = client_for(world, "survivor").get(reverse("hs-survivor")).content.decode()
     assert "You asked for a pause" not in home
     assert "Your support group gives the approvals for you" in home
+
+
+def test_her_side_sees_her_choices_on_the_process_page_and_nobody_else(world: World) -> None:
+    until = timezone.localdate() + datetime.timedelta(days=9)
+    her_party(world, decides_herself=True)
+    page = f"/p/{world.process.pk}/"
+    herself = "She gives the approvals of what is addressed to her herself."
+    assert herself in client_for(world, "support-member").get(page).content.decode()
+    assert herself not in client_for(world, "contact-coordinator").get(page).content.decode()
+    her_party(world, paused_until=until)
+    seen = client_for(world, "support-member").get(page).content.decode()
+    assert "She asked for a pause until" in seen and herself not in seen
+    assert "pause" not in client_for(world, "supervision-member").get(page).content.decode()
