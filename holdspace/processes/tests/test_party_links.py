@@ -142,8 +142,7 @@ def test_he_makes_his_own_account_with_the_link_and_his_pages_open(world: World)
         assert client.post(path)["Location"] == reverse("hs-portal")
         mine = client.get(reverse("hs-portal-message", args=[sent.pk])).content.decode()
     assert "We meet on Tuesday at six." in mine
-    assert Party.objects.get(process=world.process, role=Party.Role.HARMING).account.username == (
-        "kay"
-    )
+    linked = Party.objects.get(process=world.process, role=Party.Role.HARMING).account
+    assert linked is not None and linked.username == "kay"
     # A link makes at most one account.
     assert "Create a new account" not in Client().get(path).content.decode()
