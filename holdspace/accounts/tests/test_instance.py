@@ -122,6 +122,27 @@ def test_deactivating_removes_from_every_group_and_moves_the_keys_on_S9(world: W
     assert b"The body of contact note." in colleague.get(f"/r/{world.notes['contact'].pk}/").content
 
 
+def test_a_group_whose_only_coordinator_is_deactivated_keeps_a_coordinator(
+    world: World,
+) -> None:
+    coordinator = world.personas["contact-coordinator"]
+    client_for(world, "admin").post(f"/instance/accounts/{coordinator.pk}/deactivate/")
+    successor = Membership.objects.get(pk=world.memberships["contact-member"].pk)
+    assert successor.role == Membership.Role.COORDINATOR
+    group = world.groups["contact"]
+    assert Event.objects.filter(
+        code="coordination.handed_over", subject=successor.user, process=world.process
+    ).exists()
+    page = client_for(world, "contact-member").get(f"/g/{group.pk}/").content.decode()
+    assert (
+        "now coordinates"
+        in client_for(world, "contact-member")
+        .get(f"/p/{world.process.pk}/timeline/")
+        .content.decode()
+    )
+    assert f"/g/{group.pk}/edit/" in page  # the new coordinator can manage the group
+
+
 def test_coming_back_means_being_invited_again(world: World) -> None:
     member = world.personas["contact-member"]
     admin = client_for(world, "admin")

@@ -230,6 +230,35 @@ def test_logout_ends_the_session_and_clears_the_browser_S29(signed_in: Client, u
     assert signed_in.get("/dashboard/").status_code == 302
 
 
+def test_logout_works_even_without_the_instance_key_S29(
+    signed_in: Client, user: User, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Leaving must never fail: with the instance key unreadable, the session
+    still ends (the audit entry cannot be written, and the log says so)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from holdspace.vault import instance
+
+    key = signed_in.session.session_key
+    key_file = Path(settings.VAULT_INSTANCE_KEY_FILE)
+    kept = key_file.read_bytes()
+    key_file.unlink()
+    instance.forget()
+    try:
+        response = signed_in.post("/logout/")
+    finally:
+        key_file.write_bytes(kept)
+        key_file.chmod(0o600)
+        instance.forget()
+    assert response.status_code == 200
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert not Session.objects.filter(session_key=key).exists()
+    assert "audit.unavailable action=account.logged_out" in caplog.text
+    assert user.username not in caplog.text
+
+
 def test_logout_is_post_only_S30(signed_in: Client) -> None:
     assert signed_in.get("/logout/").status_code == 405
     assert signed_in.get("/dashboard/").status_code == 200

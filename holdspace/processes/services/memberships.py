@@ -385,5 +385,24 @@ def end_memberships_of_deactivated_account(user: User, *, by: User) -> int:
                 audience=[group],
                 subject=user,
             )
+            if membership.is_coordinator:
+                _keep_a_coordinator(membership, by=by)
             ended += 1
     return ended
+
+
+def _keep_a_coordinator(ended: Membership, *, by: User) -> None:
+    """A group never stays without a coordinator when its only one is
+    deactivated: the member who joined first coordinates from now on (the
+    group sees it on its chronology and can hand it on)."""
+    if _other_coordinators(ended).exists():
+        return
+    successor = (
+        Membership.objects.active().filter(group_id=ended.group_id).order_by("joined_on").first()
+    )
+    if successor is None:
+        return
+    successor.role = Membership.Role.COORDINATOR
+    successor.save(update_fields=["role"])
+    _audit("membership.made_coordinator", by=by, target=successor, group=ended.group)
+    _member_event(Event.Code.COORDINATION_HANDED_OVER, successor, by=by)
