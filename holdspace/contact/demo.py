@@ -209,7 +209,7 @@ def _meeting(
 
 def _upcoming(b: Builder, group: Group, people: list[User]) -> None:
     for days_ahead, internal, agenda in (
-        (9, False, "The missed meeting; the programme; what happens if he stays silent."),
+        (9, False, "The missed meeting; your programme; how we stay in touch from here."),
         (20, True, "Supervision: how we respond to the second missed meeting."),
     ):
         services.plan_meeting(
