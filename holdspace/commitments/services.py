@@ -46,8 +46,8 @@ from holdspace.commitments.models import (
     Step,
     WordingProposal,
 )
-from holdspace.processes import writes
-from holdspace.processes.models import Event, Group, Party, Record
+from holdspace.processes import access, writes
+from holdspace.processes.models import Event, Group, Record
 from holdspace.processes.services import (
     Floor,
     Refused,
@@ -231,14 +231,9 @@ NOT_FOR_HER = _("This is not addressed to you, so it is not yours to answer. Not
 WAITS_FOR_HER = _("The %(harmed)s chose to give this approval herself. It waits for her.")
 
 
-def harmed_party(process_id: Any, *, lock: bool = False) -> Party | None:
-    parties = Party.objects.filter(process_id=process_id, role=Party.Role.HARMED)
-    return (parties.select_for_update() if lock else parties).first()
-
-
 def is_her_account(user: User, process_id: Any) -> bool:
     """Whether ``user`` is the account linked to the survivor of the process."""
-    party = harmed_party(process_id)
+    party = access.harmed_party_of(process_id)
     return party is not None and user.pk is not None and party.account_id == user.pk
 
 
@@ -247,7 +242,7 @@ def waits_for_her(record: Record) -> bool:
     answer: it is addressed to her, and she gives such approvals herself."""
     if not record.to_harmed_party:
         return False
-    party = harmed_party(record.process_id)
+    party = access.harmed_party_of(record.process_id)
     return party is not None and party.answers_herself()
 
 
@@ -255,7 +250,7 @@ def check_who_answers(by: User, record: Record, *, herself: bool) -> None:
     """Inside the deciding transaction, on her party's locked row: she answers
     only what is addressed to her; her support group answers everything else,
     and what is addressed to her unless it waits for her. Raises Refused."""
-    party = harmed_party(record.process_id, lock=True)
+    party = access.harmed_party_of(record.process_id, lock=True)
     addressed = Record.objects.filter(pk=record.pk, to_harmed_party=True).exists()
     if herself:
         if party is None or party.account_id != by.pk or not addressed:

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from holdspace.accounts.models import User
 from holdspace.circle import services as circle
 from holdspace.portal.models import Answer, Message
-from holdspace.processes import writes
-from holdspace.processes.models import Group, Party, Process, Record, Responsibility
+from holdspace.processes import access, writes
+from holdspace.processes.models import Group, Party, Process, Record
 from holdspace.processes.services import (
     Refused,
     audit_record,
@@ -40,19 +40,14 @@ NOT_FOR_THIS = _("Please choose from the list.")
 
 
 def contact_group(process: Process | Any) -> Group | None:
-    """The group carrying contact with the person who caused harm, if any."""
-    found = (
-        Responsibility.objects.filter(
-            process_id=getattr(process, "pk", process), kind=Responsibility.Kind.CONTACT
-        )
-        .select_related("group", "group__process")
-        .first()
-    )
-    return found.group if found is not None else None
+    """The group carrying contact with the person who caused harm, if any:
+    the group that keeps his party."""
+    return access.keeping_group(getattr(process, "pk", process), Party.Role.HARMING)
 
 
 def carries_contact(group: Group) -> bool:
-    return Responsibility.objects.filter(group=group, kind=Responsibility.Kind.CONTACT).exists()
+    found = contact_group(group.process_id)
+    return found is not None and found.pk == group.pk
 
 
 # Messages to him -------------------------------------------------------------------------

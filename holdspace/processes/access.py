@@ -513,8 +513,11 @@ def party_role_of(user: User, process_id: uuid.UUID) -> str | None:
     return accounts.get(user.pk)
 
 
-def harmed_party_of(process: Process) -> Party | None:
-    return Party.objects.filter(process=process, role=Party.Role.HARMED).first()
+def harmed_party_of(process: Process | uuid.UUID, *, lock: bool = False) -> Party | None:
+    """The survivor's party (with ``lock``, its row locked until the
+    transaction ends: her choices are read where they decide)."""
+    parties = Party.objects.filter(process=process, role=Party.Role.HARMED)
+    return (parties.select_for_update() if lock else parties).first()
 
 
 def where_she_answers(process_ids: Iterable[uuid.UUID]) -> set[uuid.UUID]:
@@ -565,7 +568,7 @@ def get_record_for_party(
     return found
 
 
-def keeping_group(process: Process, role: str) -> Group | None:
+def keeping_group(process: Process | uuid.UUID, role: str) -> Group | None:
     """The group that links an account to a party and keeps the party's key:
     the group carrying contact for the person who caused harm, the survivor's
     side (the group carrying the demands, else her support) for the survivor."""

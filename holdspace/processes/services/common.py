@@ -16,11 +16,13 @@ from holdspace.processes import writes
 from holdspace.processes.models import (
     Event,
     Group,
+    InvitationLink,
     Membership,
     Process,
     Record,
     RecordAudience,
 )
+from holdspace.vault import compartments as vault
 from holdspace.vault.keyring import current as keyring
 from holdspace.vault.models import Compartment, Wrap
 
@@ -200,3 +202,23 @@ def _save_versioned(instance: Any, expected_version: int, changes: dict[str, Any
         setattr(locked, field, value)
     locked.version = expected_version + 1
     locked.save(update_fields=[*changes, "version"])
+
+
+# Single-use links that carry a key (a group's, a party's) -------------------
+
+
+def seal_into_link(link: InvitationLink, compartment: Compartment, token: str) -> None:
+    """Lock the compartment's key into a new link with its token (which the
+    server never stores); in the caller's transaction."""
+    link.sealed_key = vault.seal_for_invitation(keyring(), compartment, link.pk, token)
+    link.save(update_fields=["sealed_key"])
+
+
+def withdraw_link(link: InvitationLink) -> bool:
+    """Make a link unusable, inside the caller's transaction; False if it was
+    withdrawn a moment ago (once is enough, S52)."""
+    if writes.lock(link).revoked_at is not None:
+        return False
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    return True

@@ -29,6 +29,8 @@ from holdspace.processes.services.common import (
     _event,
     _save_versioned,
     _today,
+    seal_into_link,
+    withdraw_link,
 )
 from holdspace.vault import compartments as vault
 from holdspace.vault.keyring import KeyUnavailable
@@ -42,21 +44,15 @@ R = TypeVar("R", bound=Record)
 def invite(group: Group, *, by: User, role: str, note: str) -> tuple[GroupInvitation, str]:
     with transaction.atomic():
         invitation, token = GroupInvitation.issue(group, created_by=by, role=role, note=note)
-        invitation.sealed_key = vault.seal_for_invitation(
-            keyring(), group.compartment, invitation.pk, token
-        )
-        invitation.save(update_fields=["sealed_key"])
+        seal_into_link(invitation, group.compartment, token)
         _audit("group_invitation.created", by=by, target=invitation, group=group)
     return invitation, token
 
 
 def revoke_invitation(invitation: GroupInvitation, *, by: User) -> None:
     with transaction.atomic():
-        if writes.lock(invitation).revoked_at is not None:
-            return  # withdrawn a moment ago: once is enough (S52)
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        _audit("group_invitation.revoked", by=by, target=invitation, group=invitation.group)
+        if withdraw_link(invitation):
+            _audit("group_invitation.revoked", by=by, target=invitation, group=invitation.group)
 
 
 def needs_confirmation(group: Group, conflict_of_interest: str) -> bool:

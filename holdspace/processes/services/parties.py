@@ -19,7 +19,13 @@ from holdspace.accounts.services import create_account
 from holdspace.audit import services as audit
 from holdspace.processes import access, writes
 from holdspace.processes.models import Event, Group, Party, PartyInvitation
-from holdspace.processes.services.common import Refused, _audit, _event
+from holdspace.processes.services.common import (
+    Refused,
+    _audit,
+    _event,
+    seal_into_link,
+    withdraw_link,
+)
 from holdspace.vault import compartments as vault
 from holdspace.vault.keyring import KeyUnavailable
 from holdspace.vault.keyring import current as keyring
@@ -50,19 +56,15 @@ def invite(party: Party, *, by: User, group: Group) -> tuple[PartyInvitation, st
                 )
             ) from missing
         invitation, token = PartyInvitation.issue(party, made_in=group, created_by=by)
-        invitation.sealed_key = vault.seal_for_invitation(keyring(), space, invitation.pk, token)
-        invitation.save(update_fields=["sealed_key"])
+        seal_into_link(invitation, space, token)
         _audit("party_invitation.created", by=by, target=invitation, group=group)
     return invitation, token
 
 
 def revoke(invitation: PartyInvitation, *, by: User) -> None:
     with transaction.atomic():
-        if writes.lock(invitation).revoked_at is not None:
-            return  # withdrawn a moment ago: once is enough (S52)
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        _audit("party_invitation.revoked", by=by, target=invitation, group=invitation.made_in)
+        if withdraw_link(invitation):
+            _audit("party_invitation.revoked", by=by, target=invitation, group=invitation.made_in)
 
 
 def _refuse_members(party: Party, user: User) -> None:
@@ -75,7 +77,11 @@ def _refuse_members(party: Party, user: User) -> None:
                 "linked here. Please log out and create a new account with this link."
             )
         )
-    if Party.objects.filter(process_id=party.process_id, account=user).exclude(pk=party.pk):
+    if (
+        Party.objects.filter(process_id=party.process_id, account=user)
+        .exclude(pk=party.pk)
+        .exists()
+    ):
         raise Refused(LINK_UNUSABLE)
 
 
