@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("holdspace.decisions.urls")),
     path("", include("holdspace.portal.urls")),
     path("", include("holdspace.survivor.urls")),
+    path("", include("holdspace.reports.urls")),
+    path("", include("holdspace.conclusion.urls")),
+    path("", include("holdspace.closure.urls")),
     path("", include("holdspace.watch.urls")),
 ]
 if settings.TESTING:
