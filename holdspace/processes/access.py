@@ -337,6 +337,16 @@ def records_visible_to(user: User, process: Process) -> QuerySet[Record]:
     return Record.objects.filter(process=process).filter(_readable_by(groups))
 
 
+def records_readable_by_groups(process: Process, groups: set[uuid.UUID]) -> QuerySet[Record]:
+    """Every record of ``process`` the active members of ``groups`` may read:
+    the rule of :func:`records_visible_to` for an audience rather than an
+    account (an edition of a report drawn for that audience). Callers
+    intersect it with what the account itself may read; no groups, nothing."""
+    if not groups:
+        return Record.objects.none()
+    return Record.objects.filter(process=process).filter(_readable_by(groups))
+
+
 def records_visible_everywhere(user: User) -> QuerySet[Record]:
     """Every record the account may read in the processes it is a member of,
     in one query however many processes that is: the rule of
