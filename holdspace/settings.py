@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "holdspace.web.middleware.MethodNotAllowedMiddleware",
     "holdspace.accounts.middleware.BusyMiddleware",
     "holdspace.web.middleware.StorageFullMiddleware",
+    # A closed process is read-only: a POST to its pages says so (closure.guard).
+    "holdspace.closure.guard.ClosedProcessMiddleware",
 ]
 
 ROOT_URLCONF = "holdspace.urls"

@@ -244,10 +244,12 @@ class NewProcessForm(ProcessForm):
 class EditProcessForm(VersionedForm, ProcessForm):
     status = forms.ChoiceField(
         label=_("Status"),
-        choices=Process.Status.choices,
+        # Closing goes through the closure page (criteria, outcome, retention).
+        choices=[c for c in Process.Status.choices if c[0] != Process.Status.CLOSED],
         help_text=_(
-            "Pausing or closing is shown on every group's page, with who did it. While "
-            "a process is paused, the watchdog raises no alerts and sends no reminders."
+            "Pausing is shown on every group's page, with who did it. While a process is "
+            "paused, the watchdog raises no alerts and sends no reminders. To close the "
+            "process, use its closure page."
         ),
     )
     steering = GroupsChoiceField(

@@ -5,11 +5,15 @@ harm never steers. Pausing and closing show on every group's page."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from holdspace.audit.models import Entry
+from holdspace.closure import services as closure_services
 from holdspace.processes.models import Event, Group, Process, Responsibility
 from holdspace.testing import GROUP_KINDS, World, client_for, make_user, sign_in
 from holdspace.watch import collect
@@ -102,8 +106,20 @@ def test_pausing_shows_on_every_groups_page_with_who_did_it_and_is_audited_S51(
         reverse("hs-process-edit", args=[world.process.pk]), _settings(world, status="paused")
     )
     assert Entry.objects.filter(action="process.paused").count() == 1
-    client.post(
-        reverse("hs-process-edit", args=[world.process.pk]), _settings(world, status="closed")
+    # Closing is no setting any more: it goes through the closure page.
+    assert b'value="closed"' not in client.get(_steering_urls(world)[0]).content
+    closure_services.close(
+        Process.objects.get(pk=world.process.pk),
+        by=world.personas["contact-coordinator"],
+        group=world.groups["contact"],
+        closing=closure_services.Closing(
+            reached="Reached",
+            not_reached="",
+            results=[],
+            statement="",
+            kept="",
+            delete_on=timezone.localdate() + datetime.timedelta(days=30),
+        ),
     )
     page = client_for(world, "custom-member").get(
         reverse("hs-group", args=[world.groups["custom"].pk])
