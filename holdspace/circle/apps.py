@@ -74,6 +74,11 @@ class CircleConfig(AppConfig):
             )
         )
         registry.register_demo(registry.DemoPart("circle", demo.build, 55, self.label))
+        for task, kinds in (
+            ("contact", ("person", "informing", "duty")),
+            ("survivor_support", ("consent",)),
+        ):
+            registry.register_history(registry.TaskHistory(task, kinds, app=self.label))
 
     def _routes(self, registry: Any, examples: Any) -> None:
         get, both, post = ("GET",), ("GET", "POST"), ("POST",)

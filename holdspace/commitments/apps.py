@@ -63,3 +63,5 @@ class CommitmentsConfig(AppConfig):
             )
         )
         registry.register_demo(registry.DemoPart("commitments", demo.build, 40, self.label))
+        for task, kinds in (("demands", ("letter", "demand")), ("contact", ("step", "agreement"))):
+            registry.register_history(registry.TaskHistory(task, kinds, app=self.label))

@@ -32,3 +32,7 @@ class ContactConfig(AppConfig):
             )
         )
         registry.register_demo(registry.DemoPart("contact", demo.build, 50, self.label))
+        # What the group carrying contact passes on when it hands contact over.
+        registry.register_history(
+            registry.TaskHistory("contact", ("contact", "meeting"), app=self.label)
+        )

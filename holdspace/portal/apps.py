@@ -51,6 +51,9 @@ class PortalConfig(AppConfig):
         )
         self._routes(registry, examples)
         registry.register_demo(registry.DemoPart("portal", demo.build, 90, self.label))
+        registry.register_history(
+            registry.TaskHistory("contact", ("message", "answer"), app=self.label)
+        )
         sources.register(
             sources.Source(
                 "portal",

@@ -418,6 +418,8 @@ def get_record_for_user(
 def may_edit(user: User, record: Record) -> bool:
     if record.kind == Record.Kind.EVENT:
         return False  # written by Holdspace, never edited
+    if record.kind == "handover":
+        return False  # a decision as it was taken, for every group that reads it
     membership = active_memberships(user).filter(group_id=record.author_group_id).first()
     if membership is None:
         return False

@@ -24,6 +24,16 @@ class ProcessesConfig(AppConfig):
                 Record.Kind.EVENT, _("event"), "hs-record", "processes/includes/rows/event.html"
             )
         )
+        registry.register_kind(
+            registry.RecordKind(
+                "handover",
+                _("hand-over"),
+                "hs-record",
+                "processes/includes/rows/handover.html",
+                ("handover__from_group", "handover__to_group"),
+                named_by_events=True,
+            )
+        )
         for name, label, url_name, order, anchor in (
             ("overview", _("Process overview"), "hs-process", 0, ""),
             ("chronology", _("Chronology"), "hs-timeline", 80, ""),

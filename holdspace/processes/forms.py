@@ -7,7 +7,7 @@ come from the view, which got them through the access core.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
 from holdspace.processes import services
-from holdspace.processes.models import Group, Membership, Process, Responsibility
+from holdspace.processes.models import Group, Membership, Process
 from holdspace.processes.terminology import (
     HARMED_HELP,
     HARMING_HELP,
@@ -357,10 +357,42 @@ class ConfirmConflictForm(Form):
     )
 
 
-class ResponsibilityForm(HappenedForm):
-    field_order = ["kind", "group", "happened_on"]
-    kind = forms.ChoiceField(label=_("Task"), choices=Responsibility.Kind.choices)
+STAY, LEAVE = "stay", "leave"
+
+
+class HandOverForm(HappenedForm):
+    """Hand a task to another group with its history (DESIGN C18): to whom,
+    which records the other group will read, whether the handing group keeps
+    reading them, why, and when."""
+
+    field_order = ["group", "kinds", "afterwards", "reason", "happened_on"]
     group = GroupChoiceField(label=_("Hand it to"), queryset=None)
+    kinds = forms.MultipleChoiceField(
+        label=_("What the other group will read"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Everything of this task is ticked. The other group reads these records from "
+            "now on, with everything written about them; what you do not tick stays with "
+            "your group."
+        ),
+    )
+    afterwards = forms.ChoiceField(
+        label=_("Afterwards, your group"),
+        choices=[
+            (STAY, _("keeps reading these records")),
+            (LEAVE, _("no longer reads them (they stay with the other group)")),
+        ],
+        initial=STAY,
+        required=False,  # staying, unless the group chooses to leave
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Why is the task handed over?"),
+        max_length=5000,
+        widget=SHORT_TEXT,
+        help_text=_("Both groups and the groups that steer the process will read this."),
+    )
     happened_on = happened_field(
         help_text=_("The day the other group took the task on, if that was before today.")
     )
@@ -370,23 +402,22 @@ class ResponsibilityForm(HappenedForm):
         *args: Any,
         groups: QuerySet[Group],
         process: Process,
-        last_hand_overs: Mapping[str, datetime.date] | None = None,
+        kinds: Sequence[tuple[str, Any]] = (),
+        last_hand_over: datetime.date | None = None,
+        passing: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, floors=[services.since_the_start(process)], **kwargs)
+        floors = [
+            services.since_the_start(process),
+            (last_hand_over, services.BEFORE_THE_LAST_HAND_OVER),
+        ]
+        super().__init__(*args, floors=floors, **kwargs)
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
-        self.last_hand_overs = last_hand_overs or {}
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        day, kind = cleaned.get("happened_on"), cleaned.get("kind")
-        if day is not None and kind:
-            last = (self.last_hand_overs.get(str(kind)), services.BEFORE_THE_LAST_HAND_OVER)
-            try:
-                check_day(day, [last])
-            except forms.ValidationError as error:
-                self.add_error("happened_on", error)
-        return cleaned
+        if passing:
+            self.fields["kinds"].choices = list(kinds)  # type: ignore[attr-defined]  # a choice field, typed as a plain Field
+        else:  # nobody carries the task yet: there is no history to pass on
+            del self.fields["kinds"]
+            del self.fields["afterwards"]
 
 
 class NoteForm(Form):

@@ -532,3 +532,32 @@ class Event(Record):
     @property
     def text_template(self) -> str:
         return registry.EVENTS[self.code].text
+
+
+class HandOver(Record):
+    """A task handed from one group to another, with its history (DESIGN
+    C18): why (in the words of whoever did it, for both groups and the
+    groups that steer the process), which kinds of records the receiving
+    group now reads, and whether the handing group still reads them."""
+
+    task = models.CharField(max_length=32, choices=Responsibility.Kind.choices)
+    from_group = models.ForeignKey(
+        Group, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_group = models.ForeignKey(Group, on_delete=models.PROTECT, related_name="+")
+    # The kinds of records passed on (registered kind names, comma-separated).
+    passed_kinds = models.CharField(max_length=400, blank=True)
+    passed_count = models.PositiveIntegerField(default=0)
+    handing_group_stays = models.BooleanField(default=True)
+    reason = EncryptedTextField(_("why"), key="data_key")
+
+    def __str__(self) -> str:
+        return f"hand-over {self.pk}"
+
+    @property
+    def kind_names(self) -> list[str]:
+        return [name for name in self.passed_kinds.split(",") if name]
+
+    @property
+    def kind_labels(self) -> list[Any]:
+        return [registry.kind(name).label for name in self.kind_names if name in registry.KINDS]

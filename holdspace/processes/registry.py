@@ -13,6 +13,8 @@ watchdog, and those to come) registers, in its ``AppConfig.ready()``:
   a section with a page of its own (``crumb``) is also a place in the
   process's navigation (:func:`process_nav`);
 - its **part of the demo** (:func:`register_demo`);
+- which of its record kinds belong to the history of a task, passed on when
+  the task is handed over (:func:`register_history`);
 - the access rules of its URLs for the authorization matrix (:func:`register_route`;
   the older apps still list theirs in the matrix itself).
 
@@ -47,6 +49,10 @@ class RecordKind:
     # his portal (a message is sent to him in a deliberate step; what he wrote
     # stays readable to him): the page "who can read it" leaves that alone.
     own_portal_audience: bool = False
+    # Whether a record of this kind can no longer be edited nor shared anew,
+    # whoever asks (a sent report): ``frozen(record)``; the access core then
+    # answers as for a record the account may not edit.
+    frozen: Callable[[Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,17 @@ class Route:
 
 
 @dataclass(frozen=True)
+class TaskHistory:
+    """The record kinds that make up the history of a task (contact with the
+    person who caused harm, the demands …): what a hand-over of that task
+    passes on to the group taking it, unless the handing group chooses less."""
+
+    task: str  # a Responsibility kind
+    kinds: tuple[str, ...]  # registered record kinds
+    app: str = "processes"
+
+
+@dataclass(frozen=True)
 class DemoPart:
     """Part of the demo process: ``build(process, groups, users)``."""
 
@@ -121,6 +138,7 @@ SECTIONS: dict[str, Section] = {}
 NAV: dict[str, NavLink] = {}
 ROUTES: dict[str, Route] = {}
 DEMO: dict[str, DemoPart] = {}
+HISTORIES: dict[str, TaskHistory] = {}
 
 
 def _add(table: dict[str, Any], key: str, entry: Any) -> None:
@@ -151,6 +169,16 @@ def register_route(route: Route) -> None:
 
 def register_demo(part: DemoPart) -> None:
     _add(DEMO, part.name, part)
+
+
+def register_history(history: TaskHistory) -> None:
+    _add(HISTORIES, f"{history.app}:{history.task}", history)
+
+
+def history_kinds(task: str) -> list[str]:
+    """The record kinds of a task's history, as the apps registered them."""
+    kinds = [name for h in HISTORIES.values() if h.task == task for name in h.kinds]
+    return [name for name in dict.fromkeys(kinds) if name in KINDS]
 
 
 def kind(name: str) -> RecordKind:
@@ -206,6 +234,6 @@ def timeline_related() -> tuple[str, ...]:
 
 def apps() -> set[str]:
     """The labels of the apps that plug into processes (not processes itself)."""
-    tables: list[Mapping[str, Any]] = [KINDS, EVENTS, SECTIONS, NAV, ROUTES, DEMO]
+    tables: list[Mapping[str, Any]] = [KINDS, EVENTS, SECTIONS, NAV, ROUTES, DEMO, HISTORIES]
     found = {entry.app for table in tables for entry in table.values()}
     return found - {"processes"}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("link/<str:token>/", parties.party_join, name="hs-party-join"),
     path("link/<str:token>/account/", parties.party_join_new_account, name="hs-party-join-account"),
     path("p/<uuid:process_id>/tasks/", processes.responsibilities, name="hs-responsibilities"),
+    path("p/<uuid:process_id>/hand-over/", processes.hand_over, name="hs-hand-over"),
     path("p/<uuid:process_id>/audit/", processes.audit_log, name="hs-process-audit"),
     path("p/<uuid:process_id>/groups/new/", groups.group_new, name="hs-group-new"),
     path("g/<uuid:group_id>/", groups.group_detail, name="hs-group"),

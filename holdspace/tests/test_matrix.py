@@ -102,7 +102,9 @@ MATRIX: dict[str, Entry] = {
     "hs-timeline": Entry(GET, "process_member", "process"),
     "hs-process-edit": Entry(BOTH, "process_steerer", "process"),
     "hs-party-edit": Entry(BOTH, "process_steerer", "party"),
-    "hs-responsibilities": Entry(BOTH, "process_steerer", "process"),
+    "hs-responsibilities": Entry(GET, "process_steerer", "process"),
+    # Every member reaches it; who may not hand a task over is told whom to ask (S51).
+    "hs-hand-over": Entry(BOTH, "process_member", "process"),
     "hs-process-audit": Entry(GET, "process_coordinator", "process"),
     "hs-group-new": Entry(BOTH, "process_coordinator", "process"),
     "hs-group": Entry(GET, "group_member", "group"),

@@ -20,6 +20,7 @@ from holdspace.processes import services as process_services
 from holdspace.processes.models import Event
 from holdspace.testing import GROUP_KINDS, World, assert_refused, client_for
 from holdspace.testing.commitments import soon
+from holdspace.vault.keyring import using
 
 pytestmark = pytest.mark.django_db
 
@@ -191,12 +192,13 @@ def test_the_history_is_for_the_demands_readers_only(world: World) -> None:
 def test_the_survivors_side_moves_with_the_task(world: World) -> None:
     community = world.personas["community-member"]
     assert not speaks_for_survivor(community, world.process.pk)
-    process_services.move_responsibility(
-        world.process,
-        "demands",
-        to=world.groups["community"],
-        by=world.personas["support-coordinator"],
-    )
+    with using(world.keyring):  # the survivor's party key goes with the task
+        process_services.move_responsibility(
+            world.process,
+            "demands",
+            to=world.groups["community"],
+            by=world.personas["support-coordinator"],
+        )
     assert speaks_for_survivor(community, world.process.pk)
     assert not speaks_for_survivor(world.personas["support-member"], world.process.pk)
 

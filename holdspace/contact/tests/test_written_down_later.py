@@ -95,10 +95,11 @@ def _chronology(client: Client, process: Process) -> list[tuple[str, str, str]]:
 def _write_it_all_down(world: World) -> dict[str, Any]:
     """Two years of a process, written down today, in an order of its own."""
     client, process, support, contact = _start(world)
-    tasks = f"/p/{process.pk}/tasks/"
+    tasks = f"/p/{process.pk}/hand-over/?task=contact"
     # Until there was a contact group, the support group kept in touch.
-    _ok(client, tasks, {"kind": "contact", "group": support.pk, "happened_on": _day(720)})
-    _ok(client, tasks, {"kind": "contact", "group": contact.pk, "happened_on": _day(600)})
+    moved = {"reason": "As it was then."}
+    _ok(client, tasks, {**moved, "group": support.pk, "happened_on": _day(720)})
+    _ok(client, tasks, {**moved, "group": contact.pk, "happened_on": _day(600)})
     demand_data = {
         "wording": WORDING,
         "reason": "",
@@ -290,14 +291,16 @@ NOT_YET = "Choose today or a day in the past."
 
 
 def test_a_hand_over_takes_its_day_and_refuses_one_that_cannot_be(world: World) -> None:
-    client = client_for(world, "support-coordinator")
-    url = f"/p/{world.process.pk}/tasks/"
-    data = {"kind": "contact", "group": world.groups["support"].pk}
+    # Contact goes from the contact group to the support group, and back.
+    client = client_for(world, "contact-coordinator")
+    url = f"/p/{world.process.pk}/hand-over/?task=contact"
+    data = {"group": world.groups["support"].pk, "reason": "For a while."}
     for day, message in ((_day(-1), NOT_YET), (BEFORE_THE_START, STARTED)):
         response = assert_refused(client, url, {**data, "happened_on": day}, message)
         assert f'value="{day}"' in response.content.decode()
     _ok(client, url, {**data, "happened_on": _day(30)})
-    back = {"kind": "contact", "group": world.groups["contact"].pk, "happened_on": _day(40)}
+    client = client_for(world, "support-coordinator")
+    back = {"group": world.groups["contact"].pk, "reason": "Back.", "happened_on": _day(40)}
     message = f"This task was last handed over on {_shown(_ago(30))}."
     assert_refused(client, url, back, message)
     _ok(client, url, {**back, "happened_on": _day(10)})

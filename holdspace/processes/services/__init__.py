@@ -22,6 +22,13 @@ from holdspace.processes.services.common import (
     set_audience,
     since_the_start,
 )
+from holdspace.processes.services.handover import (
+    hand_over,
+    last_hand_overs,
+    move_responsibility,
+    passable_kinds,
+    refusal_for,
+)
 from holdspace.processes.services.memberships import (
     confirm_conflict,
     create_account_for_invitation,
@@ -44,9 +51,7 @@ from holdspace.processes.services.processes import (
     add_group,
     create_process,
     is_party,
-    last_hand_overs,
     may_start_processes,
-    move_responsibility,
     update_group,
     update_party,
     update_process,
@@ -77,6 +82,7 @@ __all__ = [
     "day_it_happened",
     "edit_record",
     "end_memberships_of_deactivated_account",
+    "hand_over",
     "invite",
     "is_party",
     "join",
@@ -87,7 +93,9 @@ __all__ = [
     "move_responsibility",
     "needs_confirmation",
     "open_invitation_for_reading",
+    "passable_kinds",
     "record_event",
+    "refusal_for",
     "remove_member",
     "restore_access",
     "revoke_invitation",

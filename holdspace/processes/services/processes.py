@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
@@ -25,14 +24,11 @@ from holdspace.processes.models import (
     Responsibility,
 )
 from holdspace.processes.services.common import (
-    BEFORE_THE_LAST_HAND_OVER,
     Refused,
     _audit,
     _event,
     _save_versioned,
     _today,
-    day_it_happened,
-    since_the_start,
 )
 from holdspace.vault import compartments as vault
 from holdspace.vault.keyring import current as keyring
@@ -219,53 +215,3 @@ def update_group(group: Group, *, by: User, expected_version: int, name: str, pu
     with transaction.atomic():
         _save_versioned(group, expected_version, {"name": name, "purpose": purpose})
         _audit("group.updated", by=by, target=group, group=group)
-
-
-def last_hand_overs(process: Process) -> dict[str, datetime.date]:
-    """The day each task of ``process`` was last handed over, by task."""
-    rows = (
-        Event.objects.filter(process=process, code=Event.Code.RESPONSIBILITY_MOVED)
-        .values("responsibility")
-        .annotate(last=Max("occurred_on"))
-    )
-    return {row["responsibility"]: row["last"] for row in rows}
-
-
-def move_responsibility(
-    process: Process,
-    kind: str,
-    *,
-    to: Group,
-    by: User,
-    happened_on: datetime.date | None = None,
-) -> None:
-    """Hand a task over to another group of the process (e.g. contact with
-    the person who caused harm, from the support group to a new contact
-    group), on the day it happened (default today). Both groups see the
-    hand-over on their chronology."""
-    if to.process_id != process.pk:
-        raise Refused(_("That group belongs to another process."))
-    with transaction.atomic():
-        current = (
-            Responsibility.objects.select_for_update().filter(process=process, kind=kind).first()
-        )
-        if current is not None and current.group_id == to.pk:
-            raise Refused(_("This group already carries that task."))
-        day = day_it_happened(
-            happened_on,
-            since_the_start(process),
-            (last_hand_overs(process).get(kind), BEFORE_THE_LAST_HAND_OVER),
-        )
-        previous = current.group if current is not None else None
-        Responsibility.objects.update_or_create(process=process, kind=kind, defaults={"group": to})
-        _audit("responsibility.moved", by=by, target=to, group=to)
-        _event(
-            Event.Code.RESPONSIBILITY_MOVED,
-            process=process,
-            by=by,
-            group=to,
-            audience=[to] + ([previous] if previous else []),
-            other_group=previous,
-            responsibility=kind,
-            occurred_on=day,
-        )

@@ -93,7 +93,8 @@ def test_a_task_is_handed_over_and_both_groups_see_it(world: World) -> None:
     )
     client = client_for(world, "support-coordinator")
     response = client.post(
-        f"/p/{world.process.pk}/tasks/", {"kind": "contact", "group": world.groups["contact"].pk}
+        f"/p/{world.process.pk}/hand-over/?task=contact",
+        {"group": world.groups["contact"].pk, "kinds": ["contact"], "reason": "New group."},
     )
     assert response["Location"] == f"/p/{world.process.pk}/"
     assert (
@@ -108,10 +109,10 @@ def test_a_task_is_handed_over_and_both_groups_see_it(world: World) -> None:
 
 
 def test_a_task_cannot_go_to_a_group_of_another_process(world: World) -> None:
-    client = client_for(world, "support-coordinator")
+    client = client_for(world, "contact-coordinator")
     response = client.post(
-        f"/p/{world.process.pk}/tasks/",
-        {"kind": "contact", "group": world.other_groups["contact"].pk},
+        f"/p/{world.process.pk}/hand-over/?task=contact",
+        {"group": world.other_groups["contact"].pk, "reason": "New group."},
     )
     assert response.status_code == 200
     assert b"This option is not available any more." in response.content

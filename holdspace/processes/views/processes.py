@@ -7,9 +7,11 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,7 +19,14 @@ from holdspace.accounts.models import User
 from holdspace.audit.labels import describe
 from holdspace.lib.http import posted
 from holdspace.processes import access, registry, services, writes
-from holdspace.processes.forms import EditProcessForm, NewProcessForm, PartyForm, ResponsibilityForm
+from holdspace.processes.forms import (
+    LEAVE,
+    STAY,
+    EditProcessForm,
+    HandOverForm,
+    NewProcessForm,
+    PartyForm,
+)
 from holdspace.processes.models import Membership, Party, Process, Responsibility
 from holdspace.processes.views.parties import HOMES
 
@@ -246,40 +255,110 @@ def party_edit(request: HttpRequest, process_id: UUID, role: str) -> HttpRespons
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @access.per_object_access
 def responsibilities(request: HttpRequest, process_id: UUID) -> HttpResponse:
-    """Hand a task over to another group (for example contact, to a new contact
-    group): for those who steer the process (S51)."""
+    """Which group carries which task, each with the way to hand it over to
+    another group: for those who steer the process (S51)."""
     process = access.get_steered_process_for_user(request, process_id)
-    user = access.request_user(request)
     current = {r.kind: r for r in access.responsibilities_of(process)}
-    form = ResponsibilityForm(
-        posted(request),
-        groups=access.groups_of(process),
-        process=process,
-        last_hand_overs=services.last_hand_overs(process),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.move_responsibility(
-                process,
-                form.cleaned_data["kind"],
-                to=form.cleaned_data["group"],
-                by=user,
-                happened_on=form.cleaned_data["happened_on"],
-            )
-        except services.Refused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, _("The task is handed over."))
-            return redirect("hs-process", process.pk)
     rows = [(kind, label, current.get(kind)) for kind, label in Responsibility.Kind.choices]
     return render(
         request,
         "processes/responsibilities.html",
-        {"process": process, "rows": rows, "form": form},
+        {"process": process, "terms": process.terms, "rows": rows},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@access.per_object_access
+def hand_over(request: HttpRequest, process_id: UUID) -> HttpResponse:
+    """Hand a task (``?task=``, contact unless said) to another group with its
+    history (DESIGN C18). Any member of the process reaches the page; who
+    may not do it is told whom to ask (S51); party accounts get 404 (S44)."""
+    process = access.get_process_for_user(request, process_id)
+    user = access.request_user(request)
+    task = request.GET.get("task", "")
+    if task not in Responsibility.Kind.values:
+        task = Responsibility.Kind.CONTACT
+    holder = {r.kind: r for r in access.responsibilities_of(process)}.get(task)
+    context: dict[str, Any] = {
+        "process": process,
+        "terms": process.terms,
+        "task": task,
+        "task_label": Responsibility.Kind(task).label,
+        "holder": holder.group if holder is not None else None,
+    }
+    refusal = services.refusal_for(user, process, task)
+    # Every group, so that a second click finds the form as it was sent (the
+    # group carrying the task is refused by the service, with a message).
+    groups = access.groups_of(process)
+    form = writes.offer(
+        HandOverForm(
+            posted(request),
+            groups=groups,
+            process=process,
+            kinds=_history_choices(user, process, holder, task),
+            last_hand_over=services.last_hand_overs(process).get(task),
+            passing=holder is not None,
+            initial={"kinds": registry.history_kinds(task), "afterwards": STAY},
+        )
+    )
+    if request.method == "POST" and form.is_valid():
+
+        def save(data: dict[str, Any]) -> str:
+            services.hand_over(
+                process,
+                task,
+                to=data["group"],
+                by=user,
+                reason=data["reason"],
+                happened_on=data["happened_on"],
+                kinds=data.get("kinds", []),
+                handing_group_stays=data.get("afterwards") != LEAVE,
+            )
+            return reverse("hs-process", args=[process.pk])
+
+        try:
+            target = writes.save_once(user, form, save)
+        except writes.AlreadySaved as first:  # a second click once it is done
+            messages.info(request, first.message)
+            return redirect(writes.fallback(request, first))
+        except services.Refused as refusal_now:
+            form.add_error(None, refusal_now.message)
+        else:
+            messages.success(request, _("The task is handed over, with what you chose to pass on."))
+            return redirect(target)
+    if refusal is not None:
+        return render(request, "processes/hand_over.html", {**context, "refusal": refusal})
+    return render(request, "processes/hand_over.html", {**context, "form": form})
+
+
+def _history_choices(
+    user: User, process: Process, holder: Responsibility | None, task: str
+) -> list[tuple[str, str]]:
+    """The kinds of records the handing group could pass on, with how many
+    it reads of each: the task's own kinds first, then any other kind it has."""
+    if holder is None:
+        return []
+    counts = dict(
+        access.records_visible_to(user, process)
+        .filter(audience__group_id=holder.group_id, kind__in=services.passable_kinds())
+        .order_by()
+        .values("kind")
+        .annotate(count=Count("pk", distinct=True))
+        .values_list("kind", "count")
+    )
+    own = registry.history_kinds(task)
+    names = [*own, *sorted(name for name in counts if name not in own)]
+    return [
+        (
+            name,
+            _("%(kind)s (%(count)s)")
+            % {"kind": capfirst(registry.kind(name).label), "count": counts.get(name, 0)},
+        )
+        for name in names
+    ]
 
 
 @require_GET
