@@ -296,16 +296,17 @@ def purge(process: Process) -> None:
     no longer be opened). The audit log keeps what happened and when, without
     who or what (audit.purge_process, S40, S47). Refused for a process that
     is not closed."""
-    with transaction.atomic(), closure_writes(process.pk):
+    process_id = process.pk  # delete() forgets it
+    with transaction.atomic(), closure_writes(process_id):
         writes.lock(process)
         if process.status != Process.Status.CLOSED:
             raise Refused(_("Only a closed process is deleted."))
-        Record.objects.filter(process=process).delete()
-        Criterion.objects.filter(process=process).delete()
-        Party.objects.filter(process=process).delete()
+        Record.objects.filter(process_id=process_id).delete()
+        Criterion.objects.filter(process_id=process_id).delete()
+        Party.objects.filter(process_id=process_id).delete()
         process.delete()
-        DataKey.objects.filter(process_id=process.pk).delete()
-        audit.purge_process(process.pk)
+        DataKey.objects.filter(process_id=process_id).delete()
+        audit.purge_process(process_id)
 
 
 def compact_database() -> None:

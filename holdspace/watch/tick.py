@@ -10,6 +10,7 @@ from django.db import close_old_connections, connections
 from django.utils import timezone
 
 from holdspace.accounts import drafts, kept
+from holdspace.closure.services import purge_due
 from holdspace.commitments.services import note_due_dates
 from holdspace.watch import collect, sources
 from holdspace.watch.reminders import send_reminders
@@ -19,11 +20,13 @@ log = logging.getLogger("holdspace.watch")
 
 def tick() -> tuple[int, int]:
     """(dates noted, reminders sent). Also deletes text kept from an expired
-    session that nobody came back for (accounts.kept), and lets each
+    session that nobody came back for (accounts.kept), deletes the closed
+    processes whose agreed deletion day has come (closure), and lets each
     registered source act on the current alerts (a missed meeting opens the
     draft decision the group agreed on in advance)."""
     kept.purge()
     drafts.purge()
+    purge_due()
     noted = note_due_dates()
     on_tick()
     return noted, send_reminders()
