@@ -14,15 +14,26 @@ class ConclusionConfig(AppConfig):
         from holdspace.processes import registry
 
         labels.register(audit_labels.ACTIONS)
-        for name, label, page in (
-            ("conclusion", _("conclusion report"), "hs-conclusion-report"),
-            ("edition", _("edition of the conclusion report"), "hs-edition"),
-        ):
-            registry.register_kind(
-                registry.RecordKind(
-                    name, label, page, f"conclusion/rows/{name}.html", app=self.label
-                )
+        registry.register_kind(
+            registry.RecordKind(
+                "conclusion",
+                _("conclusion report"),
+                "hs-conclusion-report",
+                "conclusion/rows/conclusion.html",
+                app=self.label,
             )
+        )
+        # A released edition is frozen: nobody edits it nor shares it anew.
+        registry.register_kind(
+            registry.RecordKind(
+                "edition",
+                _("edition of the conclusion report"),
+                "hs-edition",
+                "conclusion/rows/edition.html",
+                app=self.label,
+                frozen=lambda record: True,
+            )
+        )
         registry.register_section(
             registry.Section(
                 "conclusion",

@@ -17,10 +17,14 @@ embedded fonts without a browser).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 GENERATOR = "Holdspace"
+
+# WeasyPrint tells every step of every page at INFO: not for our logs.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _no_fetching() -> Any:

@@ -696,6 +696,7 @@ def assert_pages_well_structured(world: World, urls: list[str], personas: tuple[
 # The letter, demands, agreements and rota (their helpers need the above).
 from holdspace.testing.circle import CIRCLE_FORMS, CIRCLE_OPTIONAL  # noqa: E402
 from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
+from holdspace.testing.conclusion import CONCLUSION_FORMS, CONCLUSION_OPTIONAL  # noqa: E402
 from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
 from holdspace.testing.decisions import DECISIONS_FORMS, DECISIONS_OPTIONAL  # noqa: E402
 from holdspace.testing.portal import PORTAL_FORMS, PORTAL_OPTIONAL  # noqa: E402
@@ -705,6 +706,7 @@ FREE_TEXT_FORMS.update(CONTACT_FORMS)
 FREE_TEXT_FORMS.update(CIRCLE_FORMS)
 FREE_TEXT_FORMS.update(DECISIONS_FORMS)
 FREE_TEXT_FORMS.update(PORTAL_FORMS)
+FREE_TEXT_FORMS.update(CONCLUSION_FORMS)
 
 
 # Optional free-text fields sent empty (issue 11) ----------------------------
@@ -731,6 +733,7 @@ OPTIONAL_TEXTS: dict[str, set[str]] = {
     **CIRCLE_OPTIONAL,
     **DECISIONS_OPTIONAL,
     **PORTAL_OPTIONAL,
+    **CONCLUSION_OPTIONAL,
 }
 
 

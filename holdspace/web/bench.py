@@ -12,6 +12,8 @@ Django stack (middleware, access core, templates).
   (S24: no timing difference worth the name). Target within 10 %.
 - a gunicorn worker's peak resident memory while bursts of simultaneous
   log-ins (real Argon2id) reach it. Target under 150 MB. Linux only.
+- the PDF of a conclusion report with 5,000 records in its chronology:
+  under a minute, and the peak memory it adds under 400 MB (Linux).
 """
 
 from __future__ import annotations
@@ -145,6 +147,63 @@ def timeline(records: int, repeat: int) -> list[Result]:
             f"{encrypted * 1000:.1f} ms vs {bare * 1000:.1f} ms",
         ),
     ]
+
+
+CONCLUSION_SECONDS_TARGET = 60.0
+CONCLUSION_MEMORY_TARGET_MB = 400.0
+
+
+def _memory_kib(field: str) -> int:
+    found = re.search(rf"^{field}:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.MULTILINE)
+    return int(found.group(1)) if found else 0
+
+
+def conclusion_pdf(records: int) -> list[Result]:
+    """The PDF of a conclusion report whose chronology holds ``records``
+    notes: the time to draw and render it, and how far it raises this
+    process's peak resident memory (Linux: read from /proc)."""
+    from holdspace.conclusion import build, render, services
+    from holdspace.testing import World, build_world, bulk_notes
+    from holdspace.vault.keyring import using
+
+    world: World = build_world()
+    bulk_notes(world.groups["support"], world.personas["support-member"], records)
+    author = world.personas["support-coordinator"]
+    with using(world.keyring):
+        conclusion = services.begin(
+            world.process,
+            by=author,
+            group=world.groups["support"],
+            written=services.Written("Achieved.", "Not achieved.", "Lessons."),
+        )
+        measured = Path("/proc/self/status").exists()
+        before = _memory_kib("VmRSS") if measured else 0
+        if measured:
+            Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from here
+        started = time.perf_counter()
+        data = build.draw(author, conclusion, "survivor")
+        pdf = render.pdf_file(data, render.label("survivor", world.process.terms))
+        seconds = time.perf_counter() - started
+        peak = _memory_kib("VmHWM") if measured else 0
+    rows = len(data["chronology"])
+    results = [
+        Result(
+            "conclusion PDF: seconds",
+            seconds,
+            CONCLUSION_SECONDS_TARGET,
+            f"{rows} rows in the chronology, {len(pdf) // 1024} KiB",
+        )
+    ]
+    if measured:
+        results.append(
+            Result(
+                "conclusion PDF: peak memory added, MB",
+                (peak - before) / 1024,
+                CONCLUSION_MEMORY_TARGET_MB,
+                f"chronology laid out in parts of {render.CHUNK_ROWS} rows",
+            )
+        )
+    return results
 
 
 def login_timing(repeat: int) -> list[Result]:

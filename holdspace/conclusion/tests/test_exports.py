@@ -71,7 +71,7 @@ def test_a_released_edition_downloads_as_it_was_released(world: World) -> None:
     url = reverse("hs-edition-download", args=[edition.pk])
     response = client.get(url, {"format": "md"})
     assert response.status_code == 200
-    assert "attachment; filename=\"conclusion-report-survivor-" in response["Content-Disposition"]
+    assert 'attachment; filename="conclusion-report-survivor-' in response["Content-Disposition"]
     assert "CANARYSUPPORTONLY" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
 

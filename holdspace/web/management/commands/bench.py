@@ -61,5 +61,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         self.stdout.write(f"Building a process with {records} encrypted notes …")
         results = bench.timeline(records, repeat) + bench.login_timing(repeat)
+        self.stdout.write("Rendering the PDF of a conclusion report with 5000 records …")
+        results += bench.conclusion_pdf(5000)
         if not bench.report(results, self.stdout.write):
             raise CommandError("A speed target was missed.")
