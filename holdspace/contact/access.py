@@ -1,6 +1,6 @@
-"""The access core for contacts, meetings and reports.
+"""The access core for contacts and meetings.
 
-Built on :mod:`holdspace.processes.access`: a contact, meeting or report is
+Built on :mod:`holdspace.processes.access`: a contact or meeting is
 a record, read by its audience, edited by its author or the author group's
 coordinators, acted on (an answer, an outcome) by members of a group in its
 audience. Figures and the chart are made only of what the account may read.
@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from holdspace.accounts.models import User
 from holdspace.commitments.models import Demand
 from holdspace.contact import figures
-from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.contact.models import Contact, Meeting
 from holdspace.processes import access
 from holdspace.processes.models import Group, Process
 
@@ -33,12 +33,6 @@ def contacts_of(user: User, process: Process) -> QuerySet[Contact]:
 def meetings_of(user: User, process: Process) -> QuerySet[Meeting]:
     return Meeting.objects.filter(pk__in=_visible(user, process)).order_by(
         "-occurred_on", "-starts_at", "-created_at"
-    )
-
-
-def reports_of(user: User, process: Process) -> QuerySet[Report]:
-    return Report.objects.filter(pk__in=_visible(user, process)).order_by(
-        "-occurred_on", "-created_at"
     )
 
 

@@ -16,7 +16,6 @@ class ContactConfig(AppConfig):
         for name, label, page in (
             ("contact", _("contact"), "hs-contact"),
             ("meeting", _("meeting"), "hs-meeting"),
-            ("report", _("report"), "hs-report"),
         ):
             registry.register_kind(
                 registry.RecordKind(name, label, page, f"contact/rows/{name}.html", app=self.label)

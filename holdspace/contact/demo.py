@@ -117,30 +117,6 @@ MEETINGS: tuple[tuple[int, bool, str, str, str, str], ...] = (
     (740, False, "no_show", "The programme; informing new groups.", "", ""),
 )
 
-REPORTS = (
-    (
-        181,
-        95,
-        181,
-        "Two e-mails, no answer. We wrote to his partner. We are unsure how long to "
-        "wait before telling his choir.",
-    ),
-    (
-        480,
-        181,
-        480,
-        "He answered after five months. One meeting held, one missed. One programme "
-        "contacted, nobody told yet.",
-    ),
-    (
-        640,
-        480,
-        640,
-        "A reflection came, mostly about himself. He had a first talk with a "
-        "programme; we are checking it.",
-    ),
-)
-
 
 def _day(offset: int) -> int:
     """Days ago, from a day after the start."""
@@ -168,16 +144,6 @@ def build(process: Process, groups: Mapping[str, Group], users: Mapping[str, Use
             b, contact, [coordinator, member], day, internal, outcome, agenda, minutes, follow_ups
         )
     _upcoming(b, contact, [coordinator, member])
-    for written, start, end, text in REPORTS:
-        services.write_report(
-            author=coordinator,
-            group=contact,
-            period_from=b.day(_day(start)),
-            period_to=b.day(_day(end)),
-            text=text,
-            audience=[groups["supervision"]],
-            occurred_on=b.day(_day(written)),
-        )
 
 
 def _meeting(

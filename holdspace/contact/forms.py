@@ -1,4 +1,4 @@
-"""Forms for contacts, meetings and reports. Choices (groups, members,
+"""Forms for contacts and meetings. Choices (groups, members,
 earlier attempts, demands) come from the view, which got them through the
 access core."""
 
@@ -527,49 +527,3 @@ class FollowUpStepForm(Form):
 
 
 # Reports -------------------------------------------------------------------------
-
-
-class PeriodMixin(Form):
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        start, end = cleaned.get("period_from"), cleaned.get("period_to")
-        if start and end and end < start:
-            self.add_error("period_to", _("The end of the period must come after its start."))
-        elif end and end > timezone.localdate():
-            self.add_error("period_to", IN_THE_PAST)
-        return cleaned
-
-
-class ReportForm(PeriodMixin):
-    period_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
-    occurred_on = happened_field(
-        _("Written on"), _("Today, or the day it was written if you add it later.")
-    )
-    text = forms.CharField(
-        label=_("Report"),
-        max_length=200_000,
-        widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_(
-            "What happened in this period: contacts, answers, meetings, progress on the "
-            "demands, and what your group is unsure about."
-        ),
-    )
-    share_with = share_with_field(label=_("Groups who receive it"))
-
-    def __init__(self, *args: Any, groups: QuerySet[Group], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["share_with"].queryset = groups  # type: ignore[attr-defined]  # a model choice field, typed as a plain Field
-        self.fields["occurred_on"].initial = timezone.localdate()
-
-    def clean_occurred_on(self) -> datetime.date:
-        return check_day(self.cleaned_data["occurred_on"], [])
-
-
-class EditReportForm(VersionedForm, PeriodMixin):
-    period_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
-    text = forms.CharField(
-        label=_("Report"), max_length=200_000, widget=forms.Textarea(attrs={"rows": 14})
-    )
-    occurred_on = forms.DateField(label=_("Written on"), widget=DATE_WIDGET)

@@ -1,5 +1,5 @@
-"""Every contact with the person who caused harm and his surroundings, every
-meeting, and the reports to the supervision group.
+"""Every contact with the person who caused harm and his surroundings, and every
+meeting (reports to the supervision group are in holdspace.reports).
 
 These are records of the process's chronology (see processes.models.Record):
 an author group, an audience and a record key. Their dates, directions and
@@ -127,16 +127,3 @@ class Meeting(Record):
     def is_upcoming(self, today: datetime.date | None = None) -> bool:
         day = today or timezone.localdate()
         return self.outcome == self.Outcome.SCHEDULED and self.occurred_on >= day
-
-
-class Report(Record):
-    """A report to the supervision group for a period."""
-
-    period_from = models.DateField(_("from"))
-    period_to = models.DateField(_("to"))
-    text = EncryptedTextField(_("report"), key="data_key")
-
-    CONTENT_FIELDS = ("occurred_on", "period_from", "period_to", "text")
-
-    def __str__(self) -> str:
-        return f"report {self.pk}"

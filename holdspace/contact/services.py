@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
-from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.contact.models import Contact, Meeting
 from holdspace.processes import writes
 from holdspace.processes.models import Group
 from holdspace.processes.services import (
@@ -269,39 +269,12 @@ def set_attendees(meeting: Meeting, *, by: User, attendees: Iterable[User]) -> N
 # Reports -------------------------------------------------------------------------
 
 
-def write_report(
-    *,
-    author: User,
-    group: Group,
-    period_from: datetime.date,
-    period_to: datetime.date,
-    text: str,
-    audience: Iterable[Group] = (),
-    occurred_on: datetime.date | None = None,
-) -> Report:
-    """A report for a period, written (or sent) on ``occurred_on`` (default today)."""
-    if period_to < period_from:
-        raise Refused(_("The end of the period must come after its start."))
-    _not_in_future(period_to)
-    _not_in_future(occurred_on or _today())
-    with transaction.atomic():
-        report = create_record(
-            Report,
-            author=author,
-            group=group,
-            audience=audience,
-            texts={"text": text},
-            occurred_on=occurred_on or _today(),
-            period_from=period_from,
-            period_to=period_to,
-        )
-        audit_record("report.written", by=author, record=report)
-    return report
+def write_report(**kwargs: Any) -> Any:
+    """A report to supervision: see :func:`holdspace.reports.services.write_report`
+    (reports moved to their own app; this name stays for older callers)."""
+    from holdspace.reports import services as reports
 
-
-def default_report_readers(groups: Iterable[Group]) -> list[Group]:
-    """Reports go to the supervision group(s), unless the author chooses."""
-    return [group for group in groups if group.kind == Group.Kind.SUPERVISION]
+    return reports.write_report(**kwargs)
 
 
 def counterpart_words(terms: Any) -> dict[str, str]:

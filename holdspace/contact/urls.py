@@ -14,7 +14,4 @@ urlpatterns = [
     path("m/<uuid:record_id>/outcome/", views.meeting_outcome, name="hs-meeting-outcome"),
     path("m/<uuid:record_id>/attendees/", views.meeting_attendees, name="hs-meeting-attendees"),
     path("m/<uuid:record_id>/step/", views.meeting_step, name="hs-meeting-step"),
-    path("g/<uuid:group_id>/reports/new/", views.report_new, name="hs-report-new"),
-    path("rp/<uuid:record_id>/", views.report_detail, name="hs-report"),
-    path("rp/<uuid:record_id>/edit/", views.report_edit, name="hs-report-edit"),
 ]

@@ -22,19 +22,18 @@ from holdspace.contact.forms import (
     ContactForm,
     EditContactForm,
     EditMeetingForm,
-    EditReportForm,
     FollowUpStepForm,
     MeetingForm,
     OutcomeForm,
-    ReportForm,
 )
-from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.contact.models import Contact, Meeting
 from holdspace.lib.http import posted
 from holdspace.processes import access as core
 from holdspace.processes.models import Process, Responsibility
 from holdspace.processes.services import since_the_start
 from holdspace.processes.views.pages import form_page, record_context
 from holdspace.processes.views.records import versioned_edit
+from holdspace.reports import access as report_access
 from holdspace.watch import attention
 from holdspace.watch import services as watch
 
@@ -53,7 +52,7 @@ def contact_log(request: HttpRequest, process_id: UUID) -> HttpResponse:
     waited = cadence.no_answer_days
     contacts = list(access.contacts_of(user, process)[:RECENT])
     meetings = list(access.meetings_of(user, process)[:RECENT])
-    reports = list(access.reports_of(user, process)[:RECENT])
+    reports = list(report_access.reports_of(user, process)[:RECENT])
     core.open_keys([*contacts, *meetings, *reports])
     mine = core.group_ids_for(user, process.pk)
     return render(
@@ -381,67 +380,4 @@ def meeting_step(request: HttpRequest, record_id: UUID) -> HttpResponse:
         save=save,
         saved=_("The step is saved with the demand."),
         field="due_on",
-    )
-
-
-# Reports -------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-@core.per_object_access
-def report_new(request: HttpRequest, group_id: UUID) -> HttpResponse:
-    group, _membership = core.get_group_for_user(request, group_id)
-    others = core.groups_of(group.process).exclude(pk=group.pk)
-    today = timezone.localdate()
-    last = access.reports_of(core.request_user(request), group.process).first()
-    initial = {
-        "period_from": last.period_to if last else group.process.started_on,
-        "period_to": today,
-        "share_with": services.default_report_readers(others),
-    }
-    form = ReportForm(posted(request), initial=initial, groups=others)
-
-    def save(data: dict[str, Any]) -> Report:
-        return services.write_report(
-            author=core.request_user(request),
-            group=group,
-            period_from=data["period_from"],
-            period_to=data["period_to"],
-            text=data["text"],
-            audience=data["share_with"],
-            occurred_on=data["occurred_on"],
-        )
-
-    return form_page(
-        request,
-        form,
-        "contact/report_form.html",
-        {"group": group, "process": group.process},
-        save=save,
-        saved=_("The report is saved for the groups you chose."),
-    )
-
-
-@require_GET
-@core.per_object_access
-def report_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    report = core.get_specific_for_user(request, record_id, Report)
-    return render(
-        request, "contact/report_detail.html", record_context(request, report, report=report)
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@core.per_object_access
-def report_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
-    report = core.get_specific_for_user(request, record_id, Report, write=True)
-    initial = {name: getattr(report, name) for name in Report.CONTENT_FIELDS}
-    return versioned_edit(
-        request,
-        report,
-        EditReportForm,
-        initial={**initial, "version": report.version},
-        template="contact/report_edit.html",
-        context={"process": report.process},
-        saved=_("Your changes are saved. The earlier version is kept."),
     )

@@ -420,6 +420,9 @@ def may_edit(user: User, record: Record) -> bool:
         return False  # written by Holdspace, never edited
     if record.kind == "handover":
         return False  # a decision as it was taken, for every group that reads it
+    frozen = registry.KINDS[record.kind].frozen if record.kind in registry.KINDS else None
+    if frozen is not None and frozen(record):
+        return False  # a sent report: corrected by a new version, never edited
     membership = active_memberships(user).filter(group_id=record.author_group_id).first()
     if membership is None:
         return False

@@ -3,6 +3,8 @@ tests)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from holdspace.testing import World, _posted
@@ -53,18 +55,28 @@ def _meeting(world: World, client: Client, text: str) -> list[str]:
 
 
 def _report(world: World, client: Client, text: str) -> list[str]:
-    from holdspace.contact.models import Report
+    from holdspace.reports.models import Report
 
     group = world.groups["contact"]
     period = {"period_from": soon(-60).isoformat(), "period_to": soon(0).isoformat()}
-    _posted(client.post(f"/g/{group.pk}/reports/new/", {**period, "text": text}))
+    _posted(client.post(f"/g/{group.pk}/reports/new/", period))
     report = Report.objects.latest("created_at")
-    edit = {**period, "text": f"{text} 2", "occurred_on": soon(0).isoformat(), "version": 1}
+    edit = {**period, "text": text, "occurred_on": soon(0).isoformat(), "version": 1}
     _posted(client.post(f"/rp/{report.pk}/edit/", edit))
-    return [f"/rp/{report.pk}/", f"/r/{report.pk}/history/", f"/p/{world.process.pk}/contact/"]
+    _posted(client.post(f"/rp/{report.pk}/edit/", {**edit, "text": f"{text} 2", "version": 2}))
+    _posted(client.post(f"/rp/{report.pk}/sign/"))
+    _posted(client.post(f"/rp/{report.pk}/send/", {"sent_on": soon(0).isoformat()}))
+    _posted(client.post(f"/rp/{report.pk}/correct/", {"what_changed": text}))
+    correction = Report.objects.latest("created_at")
+    return [
+        f"/rp/{report.pk}/",
+        f"/rp/{correction.pk}/",
+        f"/r/{report.pk}/history/",
+        f"/p/{world.process.pk}/contact/",
+    ]
 
 
-CONTACT_FORMS = {
+CONTACT_FORMS: dict[str, tuple[str, Any]] = {
     "contact, edit": ("contact-coordinator", _contact),
     "meeting, edit, outcome": ("contact-coordinator", _meeting),
     "report, edit": ("contact-coordinator", _report),

@@ -15,9 +15,10 @@ from django.utils import timezone
 from holdspace.accounts.models import User
 from holdspace.commitments.models import Agreement, Step
 from holdspace.contact import figures
-from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.contact.models import Contact, Meeting
 from holdspace.processes import access
 from holdspace.processes.models import Membership, Process, RecordAudience, Responsibility
+from holdspace.reports.models import Report
 from holdspace.watch import rules, sources
 from holdspace.watch.models import Cadence
 
@@ -111,11 +112,13 @@ def _meetings(
 def _reports(
     ids: list[uuid.UUID], readers: dict[uuid.UUID, Ids]
 ) -> dict[uuid.UUID, list[rules.ReportFact]]:
+    """Reports SENT to supervision, on the day they were sent: a draft, however
+    long, does not count as reporting."""
     found: dict[uuid.UUID, list[rules.ReportFact]] = defaultdict(list)
-    for pk, process_id, on in Report.objects.filter(process_id__in=ids).values_list(
-        "pk", "process_id", "occurred_on"
-    ):
-        found[process_id].append(rules.ReportFact(on, readers.get(pk, frozenset())))
+    sent = Report.objects.filter(process_id__in=ids, status=Report.Status.SENT)
+    for pk, process_id, on in sent.values_list("pk", "process_id", "sent_on"):
+        if on is not None:
+            found[process_id].append(rules.ReportFact(on, readers.get(pk, frozenset())))
     return found
 
 

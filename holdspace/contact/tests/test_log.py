@@ -12,7 +12,7 @@ from django.utils import timezone
 from holdspace.commitments import services as commitments
 from holdspace.commitments.models import Step
 from holdspace.contact import services
-from holdspace.contact.models import Contact, Meeting, Report
+from holdspace.contact.models import Contact, Meeting
 from holdspace.testing import World, assert_refused, client_for
 from holdspace.watch import collect
 
@@ -238,40 +238,6 @@ def test_a_stale_edit_of_a_meeting_saves_nothing(world: World) -> None:
     response = client.post(f"/m/{meeting.pk}/edit/", {**edit, "agenda": "Mine."})
     assert response.status_code == 409
     assert b"Theirs." in response.content and b"Mine." in response.content
-
-
-# Reports -------------------------------------------------------------------------
-
-
-def test_a_report_goes_to_supervision_and_resets_the_reminder(world: World) -> None:
-    client = client_for(world, "contact-coordinator")
-    form = client.get(f"/g/{world.groups['contact'].pk}/reports/new/").content.decode()
-    assert "report_due" in client.get("/dashboard/").content.decode()
-    supervision = world.groups["supervision"].pk
-    assert f'value="{supervision}" id="id_share_with_' in form and "checked" in form
-    data = {
-        "period_from": _ago(90).isoformat(),
-        "period_to": _ago(0).isoformat(),
-        "text": "Three attempts, one answer.",
-        "share_with": [supervision],
-    }
-    client.post(f"/g/{world.groups['contact'].pk}/reports/new/", data)
-    report = Report.objects.get()
-    assert set(report.audience_groups.all()) == {
-        world.groups["contact"],
-        world.groups["supervision"],
-    }
-    reader = client_for(world, "supervision-member")
-    assert b"Three attempts, one answer." in reader.get(f"/rp/{report.pk}/").content
-    assert client_for(world, "support-member").get(f"/rp/{report.pk}/").status_code == 404
-    assert "report_due" not in client.get("/dashboard/").content.decode()
-    backwards = {**data, "period_from": _ago(0).isoformat(), "period_to": _ago(5).isoformat()}
-    assert_refused(
-        client,
-        f"/g/{world.groups['contact'].pk}/reports/new/",
-        backwards,
-        "The end of the period must come after its start.",
-    )
 
 
 def test_a_group_that_sees_no_contact_is_told_nothing_was_shared_with_it(world: World) -> None:

@@ -20,7 +20,7 @@ from holdspace.commitments.models import Agreement, Demand, Step, WordingProposa
 from holdspace.contact import services
 from holdspace.contact.models import Contact, Meeting
 from holdspace.processes import services as process_services
-from holdspace.processes.models import Group, Process, Record
+from holdspace.processes.models import Group, Process
 from holdspace.testing import World, assert_refused, client_for
 
 pytestmark = pytest.mark.django_db
@@ -408,15 +408,3 @@ def test_a_follow_up_step_is_agreed_on_the_meetings_day_and_may_be_due_since(
     _ok(client, url, {**data, "due_on": _day(30)})
     step = Step.objects.get()
     assert step.occurred_on == _ago(60) and step.is_overdue()
-
-
-def test_a_report_written_long_ago_keeps_its_day_and_not_one_to_come(world: World) -> None:
-    client = client_for(world, "contact-coordinator")
-    url = f"/g/{world.groups['contact'].pk}/reports/new/"
-    data = {"period_from": _day(200), "period_to": _day(100), "text": "Quiet months."}
-    assert_refused(client, url, {**data, "occurred_on": _day(-1)}, NOT_YET, "Quiet months.")
-    _ok(client, url, {**data, "occurred_on": _day(95)})
-    report = Record.objects.get(kind="report")
-    page = client.get(f"/rp/{report.pk}/").content.decode()
-    assert f"written on {_shown(_ago(95))}" in page
-    assert f"Dated {_shown(_ago(95))}, written down here on {_shown(_ago(0))}." in page
