@@ -255,8 +255,13 @@ def _build(users: Mapping[str, User], founder: User) -> None:
     )
     groups = {Group.Kind.SUPPORT.value: process.groups.get()}
     # Until there is a contact group, the support group keeps in touch with K.
-    services.move_responsibility(
-        process, "contact", to=groups["support"], by=founder, happened_on=start
+    services.hand_over(
+        process,
+        "contact",
+        to=groups["support"],
+        by=founder,
+        happened_on=start,
+        reason="Nobody else is there yet, so we keep in touch with K. ourselves for now.",
     )
     days = {"contact": 90, "supervision": 170, "support_team": 320}
     for kind, day in days.items():
@@ -287,12 +292,16 @@ def _build(users: Mapping[str, User], founder: User) -> None:
     Membership.objects.filter(group__in=handed_over, user=founder).delete()
     Grant.objects.filter(compartment__group__in=handed_over, user=founder).delete()
     _pending_member(groups["contact"], users["demo-pending"])
-    services.move_responsibility(
+    services.hand_over(
         process,
         "contact",
         to=groups["contact"],
         by=users["demo-support-coordinator"],
         happened_on=start + datetime.timedelta(days=100),
+        reason=(
+            "The new contact group has the time and the distance that we do not have. "
+            "Everything we wrote about our contact with K. goes with it."
+        ),
     )
     _write_notes(groups, users, start)
     for part in registry.demo_parts():
