@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import re
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,13 +146,31 @@ class Names:
         return self._pattern.sub(lambda found: lowered[found.group(0).lower()], plain)
 
 
-def _summary(record: Record, names: Names) -> str:
-    field_name = SUMMARY.get(record.kind)
-    if field_name is None:
-        return ""
-    text = names.scrub(getattr(getattr(record, record.kind), field_name, ""))
-    words = text.split()
-    return " ".join(words[:SUMMARY_WORDS]) + (" …" if len(words) > SUMMARY_WORDS else "")
+def _models() -> dict[str, type[Record]]:
+    """The model of each kind of record, by its name ("note": Note)."""
+    from django.apps import apps
+
+    return {
+        model.__name__.lower(): model
+        for model in apps.get_models()
+        if issubclass(model, Record) and model is not Record
+    }
+
+
+def _summaries(records: list[Record], names: Names) -> dict[Any, str]:
+    """A few words on each record whose kind has them, one query per kind
+    (joining every kind's table for thousands of rows costs far more)."""
+    models = _models()
+    found: dict[Any, str] = {}
+    for kind, field_name in SUMMARY.items():
+        ids = [record.pk for record in records if record.kind == kind]
+        if not ids or kind not in models:
+            continue
+        for row in models[kind].objects.filter(pk__in=ids).only("pk", "data_key", field_name):
+            words = names.scrub(getattr(row, field_name, "")).split()
+            more = " …" if len(words) > SUMMARY_WORDS else ""
+            found[row.pk] = " ".join(words[:SUMMARY_WORDS]) + more
+    return found
 
 
 def _what(record: Record) -> str:
@@ -165,14 +182,16 @@ def _what(record: Record) -> str:
     return str(record.kind_label)
 
 
-def chronology(records: Iterable[Record], names: Names) -> list[dict[str, str]]:
+def chronology(records: list[Record], names: Names) -> list[dict[str, str]]:
     """One row per record, oldest first, by the day it happened."""
+    groups = {group.pk: names.group(group) for group in Group.objects.filter(process=names.process)}
+    summaries = _summaries(records, names)
     return [
         {
             "on": record.occurred_on.isoformat(),
             "what": _what(record),
-            "by": names.group(record.author_group),
-            "summary": _summary(record, names),
+            "by": groups[record.author_group_id],
+            "summary": summaries.get(record.pk, ""),
         }
         for record in records
     ]
@@ -269,10 +288,11 @@ def draw(user: User, conclusion: Conclusion, edition: str) -> dict[str, Any]:
     names = Names.for_edition(process, edition)
     records = list(
         access.records_for_edition(user, process, edition)
-        .select_related(*registry.timeline_related())
+        .select_related("event")
         .order_by("occurred_on", "created_at")
     )
-    core.open_keys(records, conclusion.data_key_id)
+    # Events carry no text: only the other records' keys are opened.
+    core.open_keys([r for r in records if r.kind != Record.Kind.EVENT], conclusion.data_key_id)
     ids = {record.pk for record in records}
     today = timezone.localdate()
     parties = {party.role: party for party in Party.objects.filter(process=process)}
