@@ -320,6 +320,32 @@ def test_a_process_survives_the_departure_of_everyone_who_started_it(world: Worl
     assert link.status_code == 200 and "/link/" in link.content.decode()
 
 
+def test_the_survivors_key_follows_the_demands(world: World) -> None:
+    link = f"/p/{world.process.pk}/parties/harmed/link/"
+    assert client_for(world, "community-coordinator").post(link).status_code == 404
+    client = client_for(world, "support-coordinator")
+    url = _url(world, "demands")
+    data = {"group": world.groups["community"].pk, "reason": REASON, **_form(client, url)}
+    assert client.post(url, data).status_code == 302
+    response = client_for(world, "community-coordinator").post(link)
+    assert response.status_code == 200 and "/link/" in response.content.decode()
+
+
+def test_a_task_nobody_carries_is_taken_on_with_nothing_to_pass_on(world: World) -> None:
+    Responsibility.objects.filter(process=world.process, kind="supervision").delete()
+    client = client_for(world, "support-coordinator")
+    url = _url(world, "supervision")
+    page = client.get(url).content.decode()
+    assert "Nobody carries this task yet." in page and 'name="kinds"' not in page
+    data = {"group": world.groups["custom"].pk, "reason": REASON, **_form(client, url)}
+    assert client.post(url, data).status_code == 302
+    handover = HandOver.objects.get()
+    assert handover.from_group is None and handover.passed_count == 0
+    assert handover.author_group == world.groups["support"]
+    timeline = client_for(world, "custom-member").get(f"/p/{world.process.pk}/timeline/")
+    assert "Willow custom group took on the task" in timeline.content.decode()
+
+
 # Who may: the steering groups decide, the handing group's coordinators act ---
 
 
