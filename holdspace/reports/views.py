@@ -3,6 +3,7 @@ it to supervision, and correct it with a new version once it is sent."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from uuid import UUID
 
@@ -78,7 +79,8 @@ def _sections(request: HttpRequest, report: Report) -> list[dict[str, Any]]:
             url = ""
             if record in readable and kind in registry.KINDS:
                 url = reverse(registry.kind(kind).page, args=[record])
-            rows.append({**line, "url": url})
+            day = datetime.date.fromisoformat(str(line.get("on")))
+            rows.append({**line, "url": url, "day": day})
         sections.append({"name": name, "label": labels[name], "lines": rows})
     return sections
 
@@ -100,7 +102,10 @@ def report_detail(request: HttpRequest, record_id: UUID) -> HttpResponse:
             text=report.shown_text(),
             what_changed=sent.get("what_changed", "") if report.is_sent else report.what_changed,
             signers=access.signers(report),
-            sent_signers=sent.get("signed", []),
+            sent_signers=[
+                (name, datetime.datetime.fromisoformat(when))
+                for name, when in sent.get("signed", [])
+            ],
             may_sign=access.may_sign(user, report),
             may_send=access.may_send(user, report) and not report.is_sent,
             may_correct=access.may_send(user, report)
