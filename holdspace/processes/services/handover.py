@@ -68,6 +68,16 @@ ASK_THE_HANDING_GROUP = _(
     "Only a coordinator of %(group)s can hand this task over, because they hold the "
     "keys to its records. Please ask one of them: %(people)s."
 )
+ASK_TO_BE_NAMED = _(
+    "Handing a task over is a decision of the groups that steer the process: %(groups)s. "
+    "Your group holds the keys to this task's records: please ask one of their "
+    "coordinators to name your group among those that steer (in the process settings), "
+    "then hand it over."
+)
+NOT_THE_SUPPORT_TEAM = _(
+    "The support team of the person who caused harm cannot carry this task: it never "
+    "steers the process. Please choose another group."
+)
 KEYS_MISSING = _(
     "Some records of this task cannot be opened with your keys, so they cannot be "
     "passed on. Nothing was changed. Please ask another coordinator of your group "
@@ -101,10 +111,13 @@ def refusal_for(user: User, process: Process, task: str) -> str | None:
     """Why ``user`` may not hand ``task`` over, saying whom to ask; None if
     they may: a coordinator of a steering group (S51) and, if a group
     carries the task, a coordinator of that group (who holds its keys)."""
-    if not access.steers(user, process):
-        return str(ASK_THE_STEERING_GROUPS % {"groups": _names(access.steering_groups(process))})
     current = Responsibility.objects.filter(process=process, kind=task).select_related("group")
     holder = current.first()
+    if not access.steers(user, process):
+        steering = {"groups": _names(access.steering_groups(process))}
+        if holder is not None and holder.group_id in access.coordinated_group_ids(user, process):
+            return str(ASK_TO_BE_NAMED % steering)
+        return str(ASK_THE_STEERING_GROUPS % steering)
     if holder is not None and holder.group_id not in access.coordinated_group_ids(user, process):
         return str(
             ASK_THE_HANDING_GROUP
@@ -164,11 +177,13 @@ def hand_over(
             .select_related("group")
             .first()
         )
-        if current is not None and current.group_id == to.pk:
-            raise Refused(_("This group already carries that task."))
         refusal = refusal_for(by, process, task)
         if refusal is not None:
             raise Refused(refusal)
+        if current is not None and current.group_id == to.pk:
+            raise Refused(_("This group already carries that task."))
+        if to.kind == Group.Kind.SUPPORT_TEAM and task in access.STEERING_TASKS:
+            raise Refused(NOT_THE_SUPPORT_TEAM)
         day = day_it_happened(
             happened_on,
             since_the_start(process),

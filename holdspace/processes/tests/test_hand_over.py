@@ -28,6 +28,7 @@ from holdspace.contact.models import Contact, Meeting
 from holdspace.processes import services
 from holdspace.processes.models import (
     Event,
+    Group,
     HandOver,
     Membership,
     RecordAudience,
@@ -386,6 +387,28 @@ def test_it_refuses_the_service_for_those_who_may_not(world: World) -> None:
                 reason=REASON,
             )
         assert database_snapshot() == before, persona
+
+
+def test_a_task_that_does_not_steer_is_handed_over_once_its_group_is_named_to_steer(
+    world: World,
+) -> None:
+    client = client_for(world, "supervision-coordinator")
+    url = _url(world, "supervision")
+    page = client.get(url).content.decode()
+    assert "ask one of their coordinators to name your group among those that steer" in page
+    Group.objects.filter(pk=world.groups["supervision"].pk).update(steers=True)
+    data = {"group": world.groups["custom"].pk, "reason": REASON, **_form(client, url)}
+    assert client.post(url, data).status_code == 302
+    assert (
+        Responsibility.objects.get(process=world.process, kind="supervision").group
+        == (world.groups["custom"])
+    )
+
+
+def test_the_support_team_never_takes_a_task_that_steers_S51(world: World) -> None:
+    client = client_for(world, "contact-coordinator")
+    data = {"group": world.groups["support_team"].pk, "reason": REASON}
+    assert_refused(client, _url(world), data, "cannot carry this task", REASON)
 
 
 @pytest.mark.parametrize("persona", ["portal", "survivor", "outsider"])
