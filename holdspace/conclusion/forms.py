@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.conclusion.services import Written
 from holdspace.processes.forms import LONG_TEXT, VersionedForm, happened_field
+from holdspace.processes.services import NOT_YET
 from holdspace.web.forms import Form
 
 TEXTS: dict[str, tuple[Any, Any]] = {
@@ -69,3 +72,9 @@ class EditConclusionForm(VersionedForm):
     )
 
     field_order = ["achieved", "not_achieved", "lessons", "occurred_on", "version"]
+
+    def clean_occurred_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["occurred_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(NOT_YET)
+        return day

@@ -22,7 +22,7 @@ from holdspace.lib import pdf
 from holdspace.processes.terminology import Terms
 
 # Rows of the chronology laid out together in a PDF (see holdspace.lib.pdf).
-CHUNK_ROWS = 250
+CHUNK_ROWS = 1000
 
 FORMATS = {
     "html": "text/html; charset=utf-8",

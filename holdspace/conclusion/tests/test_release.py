@@ -147,3 +147,17 @@ def test_only_the_writing_group_previews(world: World, persona: str, previews: b
     for name in ("hs-conclusion-report", "hs-conclusion-preview"):
         response = client.get(reverse(name, args=[report.conclusion.pk]))
         assert response.status_code == (200 if previews else 404), name
+
+
+def test_an_edit_with_a_day_to_come_is_refused_and_the_text_kept(world: World) -> None:
+    report = with_records(world)
+    client = client_for(world, "support-coordinator")
+    url = reverse("hs-conclusion-edit", args=[report.conclusion.pk])
+    data = {
+        "achieved": "Typed again",
+        "not_achieved": "",
+        "lessons": "",
+        "occurred_on": "2999-01-01",
+        "version": 1,
+    }
+    assert_refused(client, url, data, "Choose today or a day in the past.", "Typed again")
