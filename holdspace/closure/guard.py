@@ -10,7 +10,9 @@ Why two layers, and why here rather than in each view or service:
    or app that comes later can forget it, because it never has to ask. Events
    that Holdspace writes about people (someone left, an account was
    deactivated) stay possible: who may read a closed process can still
-   change, what it holds cannot.
+   change, what it holds cannot. ``QuerySet.update()`` sends no signal: the
+   bulk status updates of ``commitments.note_due_dates`` leave closed
+   processes out themselves.
 2. **At the door** (:class:`ClosedProcessMiddleware`): a POST to any page of
    a closed process (found by the ``process_id``, ``group_id`` or
    ``record_id`` in its address) gets a calm page saying that the process is
@@ -106,8 +108,8 @@ def _writes_to_closed_process(instance: Model) -> bool:
     if isinstance(instance, Process):
         return instance.pk is not None and is_closed(instance.pk)
     if isinstance(instance, Record):
-        if instance.kind == Record.Kind.EVENT:
-            return False  # written by Holdspace about people and keys, never content
+        if instance.kind == Record.Kind.EVENT and getattr(instance, "about_id", None) is None:
+            return False  # about people and groups (someone left), never about content
         return is_closed(instance.process_id)
     links = [getattr(instance, attname) for attname in _record_links(type(instance))]
     links = [link for link in links if link is not None]

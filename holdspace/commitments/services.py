@@ -47,7 +47,7 @@ from holdspace.commitments.models import (
     WordingProposal,
 )
 from holdspace.processes import access, writes
-from holdspace.processes.models import Event, Group, Record
+from holdspace.processes.models import Event, Group, Process, Record
 from holdspace.processes.services import (
     Floor,
     Refused,
@@ -954,6 +954,7 @@ def note_due_dates(today: datetime.date | None = None) -> int:
         ended = (
             Agreement.objects.select_for_update()
             .filter(deadlines.overdue("ends_on", day), status=Agreement.Status.AGREED)
+            .exclude(process__status=Process.Status.CLOSED)  # read-only (closure)
             .select_related("process", "author_group")
         )
         for agreement in ended:
@@ -973,6 +974,7 @@ def note_due_dates(today: datetime.date | None = None) -> int:
         late = (
             Step.objects.filter(deadlines.overdue("due_on", day), status=Step.Status.OPEN)
             .exclude(pk__in=already)
+            .exclude(process__status=Process.Status.CLOSED)
             .select_related("process", "author_group")
         )
         for step in late:

@@ -170,3 +170,22 @@ def test_reading_a_closed_process_still_works(world: World) -> None:
         else reverse("hs-record", args=[world.notes["support"].pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_the_tick_notes_nothing_in_a_closed_process(world: World) -> None:
+    from holdspace.commitments.models import Agreement, Step
+    from holdspace.commitments.services import note_due_dates
+
+    _prepare(world)
+    close_world(world)
+    far = timezone.localdate() + datetime.timedelta(days=3000)
+    statuses = {a.pk: a.status for a in Agreement.objects.filter(process=world.process)}
+    events = Record.objects.filter(process=world.process).count()
+    note_due_dates(far)
+    assert {a.pk: a.status for a in Agreement.objects.filter(process=world.process)} == statuses
+    assert Record.objects.filter(process=world.process).count() == events
+    assert Step.objects.filter(process=world.process).exists()
+    # An event about a record of a closed process is refused too.
+    step = Step.objects.filter(process=world.process)[0]
+    with pytest.raises(ProcessClosed), transaction.atomic():
+        core_services.record_event(step, "step.status", by=None, value="overdue")
