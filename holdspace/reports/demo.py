@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from holdspace.accounts.models import User
-from holdspace.processes.models import Group, Process
+from holdspace.processes.models import Event, Group, Process
 from holdspace.reports import services
 from holdspace.reports.models import Signoff
+from holdspace.reports.services import Code
 
 START = 850  # the demo process started this many days ago (as in contact.demo)
 
@@ -70,6 +71,9 @@ def build(process: Process, groups: Mapping[str, Group], users: Mapping[str, Use
         signed = datetime.datetime.combine(_day(today, sent - 1), datetime.time(20, 0))
         Signoff.objects.filter(report=report).update(
             signed_at=timezone.make_aware(signed) if timezone.is_naive(signed) else signed
+        )
+        Event.objects.filter(about=report, code=Code.SIGNED).update(
+            occurred_on=_day(today, sent - 1)
         )
         services.send(report, by=coordinator, sent_on=_day(today, sent))
     # The months since the last report: a draft the group is still writing.

@@ -97,7 +97,7 @@ def _juniper_pages(client: Client) -> bytes:
     from holdspace.processes.models import Process
 
     process = Process.objects.order_by("created_at")[0]  # Juniper; Rowan came later
-    pages = [client.get(f"/p/{process.pk}/timeline/?page={n}").content for n in (1, 2, 3)]
+    pages = [client.get(f"/p/{process.pk}/timeline/?page={n}").content for n in (1, 2, 3, 4)]
     return b"".join(pages)
 
 
