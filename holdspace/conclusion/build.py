@@ -118,8 +118,9 @@ class Names:
                 if party.account is not None:
                     replace[party.account.username] = self.party_term(party)
         if not self.groups:
+            # Without an article: texts say "the Juniper contact group" as often as not.
             for group in Group.objects.filter(process=self.process):
-                replace[_text(group.name)] = self.group(group)
+                replace[_text(group.name)] = str(group.get_kind_display())
         if not self.pseudonyms:
             for party in parties:
                 replace[_text(party.pseudonym)] = self.party(party)

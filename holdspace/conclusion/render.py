@@ -15,6 +15,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from holdspace.conclusion.models import Audience
@@ -125,6 +126,8 @@ def markdown_file(data: dict[str, Any], heading: str) -> str:
             "",
         ]
     lines += [f"## {_('The demands and what became of them')}", ""]
+    if not data["demands"]:
+        lines += [_("No demand is part of this edition."), ""]
     for number, demand in enumerate(data["demands"], 1):
         lines += [
             f"### {_('Demand %(number)s') % {'number': number}}",
@@ -136,6 +139,8 @@ def markdown_file(data: dict[str, Any], heading: str) -> str:
         lines += [f"- {_day(step['on'])}: {_md(step['what'])}" for step in demand["history"]]
         lines += [""]
     lines += [f"## {_('Decisions and their reasons')}", ""]
+    if not data["decisions"]:
+        lines += [_("No decision is part of this edition."), ""]
     for decision in data["decisions"]:
         lines += [f"### {_('Decided on %(date)s') % {'date': _day(decision['on'])}}", ""]
         lines += [_md(decision["proposal"]), ""]
@@ -150,7 +155,7 @@ def markdown_file(data: dict[str, Any], heading: str) -> str:
     lines += ["", f"## {_('Chronology')}", ""]
     lines += [f"| {_('Date')} | {_('What')} | {_('Written by')} |", "|---|---|---|"]
     for row in data["chronology"]:
-        what = row["what"] + (f": {row['summary']}" if row["summary"] else "")
+        what = capfirst(row["what"]) + (f": {row['summary']}" if row["summary"] else "")
         lines.append(f"| {row['on']} | {_md(what)} | {_md(row['by'])} |")
     return "\n".join(lines) + "\n"
 

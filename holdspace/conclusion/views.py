@@ -168,7 +168,7 @@ def conclusion_preview(request: HttpRequest, record_id: UUID) -> HttpResponse:
 
 
 def _format_links() -> list[tuple[str, str]]:
-    return [("pdf", _("PDF")), ("html", _("Web page to print")), ("md", _("Markdown"))]
+    return [("pdf", _("PDF")), ("html", _("a web page to print")), ("md", _("Markdown"))]
 
 
 @require_GET
