@@ -140,32 +140,38 @@ def allowed_when_closed(view: V) -> V:
     return view
 
 
-def _process_of(user: User, kwargs: dict[str, Any]) -> uuid.UUID | None:
-    """The process a page belongs to, if the account belongs to it too (a
-    member of one of its groups or a party); None otherwise, so that the view
-    answers as it would for anyone else (404)."""
+def _process_of(kwargs: dict[str, Any]) -> uuid.UUID | None:
+    """The process a page belongs to, from its address (one query at most)."""
+    if isinstance(kwargs.get("process_id"), uuid.UUID):
+        found: uuid.UUID = kwargs["process_id"]
+        return found
+    if isinstance(kwargs.get("group_id"), uuid.UUID):
+        rows = Group.objects.filter(pk=kwargs["group_id"])
+    elif isinstance(kwargs.get("record_id"), uuid.UUID):
+        rows = Record.objects.filter(pk=kwargs["record_id"])  # type: ignore[assignment]  # both have process_id
+    else:
+        return None
+    return rows.values_list("process_id", flat=True).first()
+
+
+def _belongs(user: User, process_id: uuid.UUID, kwargs: dict[str, Any]) -> bool:
+    """Whether the account belongs to the process (a party, or a member of
+    the group in the address, or one who may read the record in it).
+    Otherwise the view answers as for anyone else (404), telling nothing."""
     from holdspace.processes import access
 
-    process_id: uuid.UUID | None = None
-    if isinstance(kwargs.get("process_id"), uuid.UUID):
-        process_id = kwargs["process_id"]
-    elif isinstance(kwargs.get("group_id"), uuid.UUID):
-        process_id = (
-            Group.objects.filter(pk=kwargs["group_id"]).values_list("process_id", flat=True).first()
-        )
-    elif isinstance(kwargs.get("record_id"), uuid.UUID):
-        record = kwargs["record_id"]
-        process_id = Record.objects.filter(pk=record).values_list("process_id", flat=True).first()
-        if process_id is not None and not (
-            access.records_visible_to(user, Process(pk=process_id)).filter(pk=record).exists()
-            or _is_party(user, process_id)
-        ):
-            return None
-    if process_id is None:
-        return None
-    if access.group_ids_for(user, process_id) or _is_party(user, process_id):
-        return process_id
-    return None
+    if _is_party(user, process_id):
+        return True
+    groups = access.group_ids_for(user, process_id)
+    if not groups:
+        return False
+    if isinstance(kwargs.get("group_id"), uuid.UUID):
+        return kwargs["group_id"] in groups  # a group's pages are for its members
+    record = kwargs.get("record_id")
+    if not isinstance(record, uuid.UUID):
+        return True
+    visible = access.records_visible_to(user, Process(pk=process_id))
+    return visible.filter(pk=record).exists()
 
 
 def _is_party(user: User, process_id: uuid.UUID) -> bool:
@@ -203,8 +209,10 @@ class ClosedProcessMiddleware:
         user = getattr(request, "user", None)
         if not isinstance(user, User):
             return None
-        process_id = _process_of(user, view_kwargs)
+        process_id = _process_of(view_kwargs)
         if process_id is None or not is_closed(process_id):
+            return None
+        if not _belongs(user, process_id, view_kwargs):
             return None
         return closed_page(request)
 

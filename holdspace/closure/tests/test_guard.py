@@ -189,3 +189,31 @@ def test_the_tick_notes_nothing_in_a_closed_process(world: World) -> None:
     step = Step.objects.filter(process=world.process)[0]
     with pytest.raises(ProcessClosed), transaction.atomic():
         core_services.record_event(step, "step.status", by=None, value="overdue")
+
+
+def test_the_door_tells_nothing_to_those_outside_S15(world: World) -> None:
+    close_world(world)
+    support = world.groups["support"]
+    for persona, url in (
+        ("outsider", f"/p/{world.process.pk}/closure/criteria/"),
+        ("outsider", f"/g/{support.pk}/notes/new/"),
+        ("contact-member", f"/g/{support.pk}/notes/new/"),
+        ("contact-member", reverse("hs-record-edit", args=[world.notes["support"].pk])),
+    ):
+        client = client_for(world, persona)  # signing in writes: first
+        before = database_snapshot()
+        response = client.post(url, {"body": "Typed"})
+        assert response.status_code == 404, (persona, url)
+        assert database_snapshot() == before
+
+
+def test_his_portal_says_the_process_is_closed_and_keeps_his_text(world: World) -> None:
+    close_world(world)
+    client = client_for(world, "portal")
+    before = database_snapshot()
+    response = client.post(
+        "/portal/write/", {"answer_kind": "reflection", "body": "Typed by him", "about": ""}
+    )
+    assert b"This process is closed" in response.content
+    assert b"Typed by him" in response.content
+    assert database_snapshot() == before
