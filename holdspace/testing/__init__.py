@@ -695,6 +695,7 @@ def assert_pages_well_structured(world: World, urls: list[str], personas: tuple[
 
 # The letter, demands, agreements and rota (their helpers need the above).
 from holdspace.testing.circle import CIRCLE_FORMS, CIRCLE_OPTIONAL  # noqa: E402
+from holdspace.testing.closure import CLOSURE_FORMS, CLOSURE_OPTIONAL  # noqa: E402
 from holdspace.testing.commitments import COMMITMENT_FORMS  # noqa: E402
 from holdspace.testing.conclusion import CONCLUSION_FORMS, CONCLUSION_OPTIONAL  # noqa: E402
 from holdspace.testing.contact import CONTACT_FORMS  # noqa: E402
@@ -706,6 +707,7 @@ FREE_TEXT_FORMS.update(CONTACT_FORMS)
 FREE_TEXT_FORMS.update(CIRCLE_FORMS)
 FREE_TEXT_FORMS.update(DECISIONS_FORMS)
 FREE_TEXT_FORMS.update(PORTAL_FORMS)
+FREE_TEXT_FORMS.update(CLOSURE_FORMS)
 FREE_TEXT_FORMS.update(CONCLUSION_FORMS)
 
 
@@ -733,6 +735,7 @@ OPTIONAL_TEXTS: dict[str, set[str]] = {
     **CIRCLE_OPTIONAL,
     **DECISIONS_OPTIONAL,
     **PORTAL_OPTIONAL,
+    **CLOSURE_OPTIONAL,
     **CONCLUSION_OPTIONAL,
 }
 
