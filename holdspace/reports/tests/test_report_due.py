@@ -30,7 +30,8 @@ def test_it_counts_report_due_from_the_last_sent_report(world: World) -> None:
     (due,) = _report_due(world)
     assert due.since is None and due.severity == rules.OVERDUE
     dashboard = client_for(world, "contact-coordinator")
-    assert 'data-kind="report_due"' in dashboard.get("/dashboard/").content.decode()
+    page = dashboard.get("/dashboard/").content.decode()
+    assert 'data-kind="report_due"' in page and "none was sent yet" in page
     # A draft written today is not a report sent.
     report = draft(world, start=190, end=110)
     services.sign(report, by=world.personas["contact-member"])
@@ -40,6 +41,8 @@ def test_it_counts_report_due_from_the_last_sent_report(world: World) -> None:
     services.send(report, by=world.personas["contact-coordinator"], sent_on=ago(100))
     (due,) = _report_due(world)
     assert due.since == ago(100) and due.severity == rules.OVERDUE
+    page = dashboard.get("/dashboard/").content.decode()
+    assert "A report to supervision is due: the last was sent on" in page
     # Sent today: nothing due.
     sent(world)
     assert _report_due(world) == []
