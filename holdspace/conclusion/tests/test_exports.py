@@ -27,7 +27,9 @@ def test_the_pdf_opens_with_the_chronology_page_numbers_and_embedded_fonts(world
     assert "Chronology" in text
     assert "2025-01-01" in text  # the day the notes happened
     assert "CANARYWITHSUPERVISION" in text
-    pages = int(re.search(r"Pages:\s+(\d+)", pdf_tool("pdfinfo", pdf)).group(1))  # type: ignore[union-attr]
+    found = re.search(r"Pages:\s+(\d+)", pdf_tool("pdfinfo", pdf))
+    assert found is not None
+    pages = int(found.group(1))
     assert str(pages) in pdf_tool("pdftotext", pdf, "-f", str(pages), "-l", str(pages))
     fonts = pdf_tool("pdffonts", pdf).splitlines()[2:]
     assert fonts
