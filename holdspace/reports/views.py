@@ -161,8 +161,9 @@ def report_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
                 status=409,
             )
         except Refused as refusal:
+            # Sent a moment ago: nothing saved, what was typed stays on the form.
             form.add_error(None, refusal.message)
-            return render(request, "reports/report_edit.html", context, status=409)
+            return render(request, "reports/report_edit.html", context)
         drafts.done(user, request.path)
         messages.success(
             request,
