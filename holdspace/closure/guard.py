@@ -124,9 +124,26 @@ def refuse_writes_to_closed_processes(sender: Any, instance: Model, **kwargs: An
         raise ProcessClosed
 
 
+def guarded_models() -> list[type[Model]]:
+    """The process row, every kind of record, and every model that points at
+    a record (found when the apps are ready: a new app needs no edit here)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, Process | Record) or _record_links(model)
+    ]
+
+
 def connect() -> None:
-    pre_save.connect(refuse_writes_to_closed_processes, dispatch_uid="closure-guard-save")
-    pre_delete.connect(refuse_writes_to_closed_processes, dispatch_uid="closure-guard-delete")
+    """Connect the guard to the guarded models only: a receiver for every
+    model would cost each save a call and every bulk delete Django's fast
+    path (sessions, receipts)."""
+    for model in guarded_models():
+        uid = f"closure-guard-{model._meta.label_lower}"
+        pre_save.connect(refuse_writes_to_closed_processes, sender=model, dispatch_uid=uid)
+        pre_delete.connect(refuse_writes_to_closed_processes, sender=model, dispatch_uid=uid)
 
 
 # At the door -------------------------------------------------------------------
