@@ -37,9 +37,10 @@ class ReportForm(PeriodMixin):
     period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
 
 
-class EditReportForm(VersionedForm, PeriodMixin):
-    period_from = forms.DateField(label=_("From"), widget=DATE_WIDGET)
-    period_to = forms.DateField(label=_("To"), widget=DATE_WIDGET)
+class EditReportForm(VersionedForm):
+    """The group's words in a draft. The period stays as drafted, with the
+    lines of its records: for another period, draft another report."""
+
     text = forms.CharField(
         label=_("Your report"),
         required=False,

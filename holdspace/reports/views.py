@@ -134,7 +134,7 @@ def report_edit(request: HttpRequest, record_id: UUID) -> HttpResponse:
     if not core.may_edit(user, report):
         raise core.deny(request, "record_not_editable", record_id)
     correction = report.corrects_id is not None
-    initial = {name: getattr(report, name) for name in Report.CONTENT_FIELDS}
+    initial = {name: getattr(report, name) for name in ("occurred_on", "text", "what_changed")}
     initial["version"] = report.version
     form = EditReportForm(posted(request), initial=initial, correction=correction)
     kept.fill(request, form)
