@@ -113,6 +113,24 @@ def current_closure(process: Process) -> Closure | None:
     return found
 
 
+def _status_changed(
+    process: Process, status: str, *, by: User, group: Group, day: datetime.date
+) -> None:
+    """Audit a new status and show it on every group's chronology, dated on
+    the day it happened."""
+    action = "process.closed" if status == Process.Status.CLOSED else "process.reopened"
+    audit.log(action, user=by, target=process, process_id=process.pk)
+    _event(
+        Event.Code.PROCESS_STATUS,
+        process=process,
+        by=by,
+        group=group,
+        audience=Group.objects.filter(process=process),
+        value=status,
+        occurred_on=day,
+    )
+
+
 def close(
     process: Process, *, by: User, group: Group, closing: Closing, seen: str | None = None
 ) -> Closure:
@@ -150,16 +168,7 @@ def close(
             row.criterion, row.note = result.criterion, result.note
             row.save()
         _to_her(closure)
-        audit.log("process.closed", user=by, target=process, process_id=process.pk)
-        _event(
-            Event.Code.PROCESS_STATUS,
-            process=process,
-            by=by,
-            group=group,
-            audience=everyone,
-            value=Process.Status.CLOSED,
-            occurred_on=day,
-        )
+        _status_changed(process, Process.Status.CLOSED, by=by, group=group, day=day)
     return closure
 
 
@@ -263,16 +272,7 @@ def reopen(
             texts={"reasons": reasons},
             occurred_on=day,
         )
-        audit.log("process.reopened", user=by, target=process, process_id=process.pk)
-        _event(
-            Event.Code.PROCESS_STATUS,
-            process=process,
-            by=by,
-            group=group,
-            audience=everyone,
-            value=Process.Status.ACTIVE,
-            occurred_on=day,
-        )
+        _status_changed(process, Process.Status.ACTIVE, by=by, group=group, day=day)
     return reopening
 
 

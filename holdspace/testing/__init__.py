@@ -219,6 +219,20 @@ def run_holdspace(
     )
 
 
+def run_django_script(script: str, env: dict[str, str], *args: str) -> str:
+    """Run ``script`` (Python that sets Django up itself) in a fresh process
+    with only ``env`` set, and return the last line it printed."""
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script, *args],
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "holdspace.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
 def production_env(data_dir: Path, **overrides: str) -> dict[str, str]:
     """Environment variables for a minimal production configuration."""
     secret_file = data_dir / "secret.txt"

@@ -83,6 +83,18 @@ SENSITIVE: dict[str, Sensitive] = {
         admin=True,
     ),
     "hs-member-remove": Sensitive("POST", {}, _member_removal, in_world="contact-coordinator"),
+    # Downloads of everything her side may read, before a process is deleted.
+    "hs-closure-export": Sensitive(
+        "POST",
+        {},
+        lambda r, u: reverse(
+            "hs-closure-export", args=[r.getfixturevalue("world").groups["support"].pk]
+        ),
+        in_world="support-member",
+    ),
+    "hs-survivor-export": Sensitive(
+        "POST", {}, lambda r, u: reverse("hs-survivor-export"), in_world="survivor"
+    ),
 }
 
 
@@ -95,16 +107,7 @@ def test_every_route_that_asks_for_the_password_again_is_listed_S26() -> None:
     assert asking == set(SENSITIVE)
 
 
-@pytest.mark.parametrize("name", sorted(SENSITIVE))
-def test_a_stale_confirmation_asks_again_and_changes_nothing_S26(
-    name: str, request: pytest.FixtureRequest
-) -> None:
-    case = SENSITIVE[name]
-    if case.in_world:
-        world: World = request.getfixturevalue("world")
-        me = world.personas[case.in_world]
-    else:
-        me = make_user("asker", is_instance_admin=case.admin)
+def _asks_again(case: Sensitive, request: pytest.FixtureRequest, me: User) -> None:
     client = Client()
     with time_machine.travel("2026-11-22 09:00:00", tick=False) as traveller:
         url = case.url(request, me)
@@ -119,3 +122,20 @@ def test_a_stale_confirmation_asks_again_and_changes_nothing_S26(
         assert client.post(response["Location"], {"password": PASSWORD})["Location"] == url
         again = client.post(url, case.data) if case.method == "POST" else client.get(url)
         assert not again.get("Location", "").startswith("/account/confirm/")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, case in SENSITIVE.items() if not case.in_world))
+def test_a_stale_confirmation_asks_again_and_changes_nothing_S26(
+    name: str, request: pytest.FixtureRequest
+) -> None:
+    case = SENSITIVE[name]
+    _asks_again(case, request, make_user("asker", is_instance_admin=case.admin))
+
+
+@pytest.mark.parametrize("name", sorted(n for n, case in SENSITIVE.items() if case.in_world))
+def test_a_stale_confirmation_asks_a_member_again_and_changes_nothing_S26(
+    name: str, world: World, request: pytest.FixtureRequest
+) -> None:
+    case = SENSITIVE[name]
+    assert case.in_world is not None
+    _asks_again(case, request, world.personas[case.in_world])

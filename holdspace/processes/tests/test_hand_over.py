@@ -39,6 +39,7 @@ from holdspace.testing import (
     assert_refused,
     client_for,
     database_snapshot,
+    run_django_script,
     run_holdspace,
     stored_bytes,
     write_note,
@@ -577,24 +578,12 @@ STATE = textwrap.dedent(
 )
 
 
-def _python(script: str, env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "holdspace.settings", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
 def test_a_hand_over_killed_half_way_changes_nothing_S39(tmp_path: Path) -> None:
     env = {"HOLDSPACE_ENV": "test", "HOLDSPACE_DATA_DIR": str(tmp_path)}
     assert run_holdspace(["migrate"], env).returncode == 0
     count = 40
-    info = _python(SETUP, env, str(count))
-    before = json.loads(_python(STATE, env, info))
+    info = run_django_script(SETUP, env, str(count))
+    before = json.loads(run_django_script(STATE, env, info))
     worker = subprocess.Popen(
         [sys.executable, "-c", HAND_OVER, info, str(count // 2)],
         env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "holdspace.settings", **env},
@@ -606,7 +595,7 @@ def test_a_hand_over_killed_half_way_changes_nothing_S39(tmp_path: Path) -> None
     assert worker.stdout.readline().strip() == "paused inside the transaction"
     worker.send_signal(signal.SIGKILL)
     worker.wait()
-    after = json.loads(_python(STATE, env, info))
+    after = json.loads(run_django_script(STATE, env, info))
     assert after == before
     assert after["carrier"] != json.loads(info)["to"] and after["handovers"] == 0
     # And the same hand-over, not interrupted, passes everything on.
@@ -619,7 +608,7 @@ def test_a_hand_over_killed_half_way_changes_nothing_S39(tmp_path: Path) -> None
         timeout=300,
     )
     assert "finished" in done.stdout
-    finished = json.loads(_python(STATE, env, info))
+    finished = json.loads(run_django_script(STATE, env, info))
     assert finished["carrier"] == json.loads(info)["to"] and finished["handovers"] == 1
     receiving = json.loads(info)["to"]
     assert sum(row.endswith(receiving) for row in finished["audiences"]) >= count

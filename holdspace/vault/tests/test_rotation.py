@@ -24,7 +24,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from holdspace.accounts.models import User
 from holdspace.processes import services
 from holdspace.processes.models import Membership
-from holdspace.testing import World, client_for, keyring_of, make_user, run_holdspace
+from holdspace.testing import (
+    World,
+    client_for,
+    keyring_of,
+    make_user,
+    run_django_script,
+    run_holdspace,
+)
 from holdspace.vault import compartments, crypto, rekey
 from holdspace.vault.keyring import Keyring, using, wrap_ad
 from holdspace.vault.models import Grant, PendingGrant, Wrap
@@ -274,25 +281,13 @@ VERIFY = textwrap.dedent(
 )
 
 
-def _python(script: str, env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "holdspace.settings", **env},
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
 def test_re_wrapping_survives_kill_9_and_can_be_rerun_S11(tmp_path: Path) -> None:
     import json
 
     env = {"HOLDSPACE_ENV": "test", "HOLDSPACE_DATA_DIR": str(tmp_path)}
     assert run_holdspace(["migrate"], env).returncode == 0
     count = 1200
-    info = _python(SETUP, env, str(count))
+    info = run_django_script(SETUP, env, str(count))
     rng = random.Random(11)
     for _ in range(4):
         worker = subprocess.Popen(
@@ -307,7 +302,7 @@ def test_re_wrapping_survives_kill_9_and_can_be_rerun_S11(tmp_path: Path) -> Non
         worker.wait()
     finished = run_holdspace(["rekey"], env)
     assert finished.returncode == 0, finished.stderr
-    state = json.loads(_python(VERIFY, env, info))
+    state = json.loads(run_django_script(VERIFY, env, info))
     # Every record key is wrapped exactly once, at the new version, and opens.
     assert state == {
         "keys": count + 2,  # and the process and group keys
