@@ -28,6 +28,7 @@ class ClosureConfig(AppConfig):
                     f"closure/rows/{name}.html",
                     app=self.label,
                     named_by_events=name == "closure",
+                    editable=False,
                 )
             )
         registry.register_event(

@@ -9,4 +9,6 @@ ACTIONS = {
     "closure.statement_declined": _("declined the public statement"),
     "closure.statement_released": _("released the public statement"),
     "closure.exported": _("downloaded the export for the survivor's side"),
+    # The event of the statement's answer or release (also on the chronology).
+    "closure.statement": _("answered or released the public statement"),
 }

@@ -226,7 +226,8 @@ def answer_statement(
                 "statement_reason",
             ]
         )
-        audit.log(f"closure.statement_{to}", user=by, target=closure, process_id=closure.process_id)
+        action = "closure.statement_approved" if approve else "closure.statement_declined"
+        audit.log(action, user=by, target=closure, process_id=closure.process_id)
         record_event(closure, STATEMENT, by=None if herself else by, value=to, occurred_on=day)
 
 

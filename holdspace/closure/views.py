@@ -247,7 +247,7 @@ def group_export(request: HttpRequest, group_id: UUID) -> HttpResponse:
     return render(
         request,
         "closure/export.html",
-        _context(request, process, group=group, for_her=False),
+        _context(request, process, for_her=False),
     )
 
 

@@ -31,7 +31,7 @@ class ConclusionConfig(AppConfig):
                 "hs-edition",
                 "conclusion/rows/edition.html",
                 app=self.label,
-                frozen=lambda record: True,
+                editable=False,
             )
         )
         registry.register_section(

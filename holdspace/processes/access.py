@@ -418,10 +418,10 @@ def get_record_for_user(
 def may_edit(user: User, record: Record) -> bool:
     if record.kind == Record.Kind.EVENT:
         return False  # written by Holdspace, never edited
-    if record.kind == "handover":
+    kind = registry.KINDS.get(record.kind)
+    if kind is not None and not kind.editable:
         return False  # a decision as it was taken, for every group that reads it
-    frozen = registry.KINDS[record.kind].frozen if record.kind in registry.KINDS else None
-    if frozen is not None and frozen(record):
+    if kind is not None and kind.frozen is not None and kind.frozen(record):
         return False  # a sent report: corrected by a new version, never edited
     membership = active_memberships(user).filter(group_id=record.author_group_id).first()
     if membership is None:

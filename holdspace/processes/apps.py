@@ -32,6 +32,7 @@ class ProcessesConfig(AppConfig):
                 "processes/includes/rows/handover.html",
                 ("handover__from_group", "handover__to_group"),
                 named_by_events=True,
+                editable=False,
             )
         )
         for name, label, url_name, order, anchor in (

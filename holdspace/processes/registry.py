@@ -53,6 +53,12 @@ class RecordKind:
     # whoever asks (a sent report): ``frozen(record)``; the access core then
     # answers as for a record the account may not edit.
     frozen: Callable[[Any], bool] | None = None
+    # Whether a record of this kind is ever edited: never for a decision kept
+    # as it was taken (a hand-over, a closure, a released edition).
+    editable: bool = True
+    # The section of the process whose page lists records of this kind, when
+    # it is not its own app's (reports are listed with contact).
+    section: str = ""
 
 
 @dataclass(frozen=True)

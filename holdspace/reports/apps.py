@@ -24,6 +24,7 @@ class ReportsConfig(AppConfig):
                 app=self.label,
                 named_by_events=True,
                 frozen=access.is_frozen,
+                section="contact",
             )
         )
         for code, label in (

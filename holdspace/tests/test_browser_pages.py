@@ -30,7 +30,9 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 # Not pages: what ends the session or leaves the site, files and feeds.
-SKIP = re.compile(r"^/(static/|logout/|exit/|healthz|calendar/|language/)|\.svg$")
+# Not pages: files (downloads start instead of a page), and what ends the
+# session or leaves the site.
+SKIP = re.compile(r"^/(static/|logout/|exit/|healthz|calendar/|language/)|\.svg$|/download/")
 # A ceiling, so that a bug making links without end fails instead of hanging.
 MOST_PAGES = 200
 # The shape of a page: the kinds of element on it, with their classes, roles

@@ -104,13 +104,25 @@ def bare_view(request: HttpRequest) -> HttpResponse:
 urlpatterns = [path("bench-bare/", bare_view)]
 
 
+_WORLDS: list[Any] = []
+
+
+def _world() -> Any:
+    """The test world of this run, built once (its accounts are unique)."""
+    from holdspace.testing import build_world
+
+    if not _WORLDS:
+        _WORLDS.append(build_world())
+    return _WORLDS[0]
+
+
 def timeline(records: int, repeat: int) -> list[Result]:
     """Build a process with ``records`` encrypted notes and time its chronology."""
     from holdspace.processes.models import Note
-    from holdspace.testing import World, build_world, bulk_notes, sign_in
+    from holdspace.testing import World, bulk_notes, sign_in
     from holdspace.vault import fields
 
-    world: World = build_world()
+    world: World = _world()
     bulk_notes(world.groups["support"], world.personas["support-member"], records)
     client = Client()
     sign_in(client, world.personas["support-member"])
@@ -163,10 +175,10 @@ def conclusion_pdf(records: int) -> list[Result]:
     notes: the time to draw and render it, and how far it raises this
     process's peak resident memory (Linux: read from /proc)."""
     from holdspace.conclusion import build, render, services
-    from holdspace.testing import World, build_world, bulk_notes
+    from holdspace.testing import World, bulk_notes
     from holdspace.vault.keyring import using
 
-    world: World = build_world()
+    world: World = _world()
     bulk_notes(world.groups["support"], world.personas["support-member"], records)
     author = world.personas["support-coordinator"]
     with using(world.keyring):

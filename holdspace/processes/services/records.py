@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from holdspace.accounts.models import User
+from holdspace.processes import registry
 from holdspace.processes.models import (
     Group,
     Note,
@@ -115,6 +116,20 @@ def _snapshot(record: Record, fields: Iterable[str]) -> dict[str, Any]:
     return values
 
 
+FROZEN = _(
+    "This can no longer be changed (it was sent or released meanwhile). Nothing was changed."
+)
+
+
+def _refuse_frozen(locked: Record) -> None:
+    """Refuses a change to a record its app has frozen (a sent report, a
+    released edition), read from the row locked by the caller: sending and
+    editing at the same moment never both happen."""
+    kind = registry.KINDS.get(locked.kind)
+    if kind is not None and kind.frozen is not None and kind.frozen(locked):
+        raise Refused(FROZEN)
+
+
 def edit_record(
     record: Record, *, by: User, expected_version: int, changes: dict[str, Any]
 ) -> None:
@@ -126,6 +141,7 @@ def edit_record(
     fields: tuple[str, ...] = getattr(type(record), "CONTENT_FIELDS", ())
     with transaction.atomic():
         locked = type(record).objects.select_for_update().get(pk=record.pk)
+        _refuse_frozen(locked)
         if locked.version != expected_version:
             raise EditConflict(locked)
         Revision.objects.create(
@@ -164,6 +180,7 @@ def change_audience(
         raise Refused(_("A record can only be shared with groups of its own process."))
     chosen[record.author_group_id] = record.author_group
     with transaction.atomic():
+        _refuse_frozen(Record.objects.select_for_update().get(pk=record.pk))
         before = set(
             RecordAudience.objects.filter(record=record).values_list("group_id", flat=True)
         )

@@ -44,9 +44,10 @@ def process_nav(process: Any, current: str = "") -> list[dict[str, Any]]:
 
 def _section_of(record: Any) -> dict[str, Any] | None:
     """The crumb of the section that the app of ``record``'s kind has, if any."""
-    app = registry.KINDS[record.kind].app if record.kind in registry.KINDS else ""
+    kind = registry.KINDS.get(record.kind)
+    app, named = (kind.app, kind.section) if kind is not None else ("", "")
     for section in registry.sections("process"):
-        if section.app == app and section.crumb is not None:
+        if (section.name == named if named else section.app == app) and section.crumb is not None:
             label, url_name = section.crumb  # by id: no query for the process
             return {"label": label, "url": reverse(url_name, args=[record.process_id])}
     return None

@@ -60,7 +60,9 @@ client = Client()
 client.post("/login/", {"username": row["username"], "password": row["password"]})
 code = f"{totp(base64.b32decode(row['totp_secret'])):06d}"
 logged_in = client.post("/login/code/", {"code": code})
-process_id = Membership.objects.filter(user=user).first().group.process_id
+# The demo process that runs (the closed one holds no such note).
+member = Membership.objects.filter(user=user, group__process__status="active").first()
+process_id = member.group.process_id
 page = client.get(f"/p/{process_id}/timeline/?kind=note")
 print(json.dumps({
     "titles": titles,

@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--records", type=int, default=2000, help="notes in the process")
         parser.add_argument("--repeat", type=int, default=15, help="requests per measurement")
         parser.add_argument(
+            "--pdf-records",
+            type=int,
+            default=5000,
+            help="records in the chronology of the conclusion report drawn as a PDF",
+        )
+        parser.add_argument(
             "--burst", type=int, default=8, help="simultaneous log-ins for the memory measure"
         )
         parser.add_argument(
@@ -32,7 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["here"]:
-            self._measure(options["records"], options["repeat"])
+            self._measure(options["records"], options["repeat"], options["pdf_records"])
             return
         with tempfile.TemporaryDirectory(prefix="holdspace-bench-") as data_dir:
             env = {
@@ -42,6 +48,7 @@ class Command(BaseCommand):
             }
             command = [sys.executable, "-m", "holdspace.cli", "bench", "--here"]
             command += ["--records", str(options["records"]), "--repeat", str(options["repeat"])]
+            command += ["--pdf-records", str(options["pdf_records"])]
             result = subprocess.run(command, env=env, check=False)  # noqa: S603
         from holdspace.web import bench
 
@@ -53,7 +60,7 @@ class Command(BaseCommand):
         if result.returncode != 0 or not memory_ok:
             raise CommandError("A target was missed (see above).")
 
-    def _measure(self, records: int, repeat: int) -> None:
+    def _measure(self, records: int, repeat: int, pdf_records: int) -> None:
         if settings.ENVIRONMENT != "test":
             raise CommandError("--here builds test data: only with HOLDSPACE_ENV=test.")
         from holdspace.web import bench
@@ -61,7 +68,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         self.stdout.write(f"Building a process with {records} encrypted notes …")
         results = bench.timeline(records, repeat) + bench.login_timing(repeat)
-        self.stdout.write("Rendering the PDF of a conclusion report with 5000 records …")
-        results += bench.conclusion_pdf(5000)
+        self.stdout.write(f"Rendering the PDF of a conclusion report with {pdf_records} records …")
+        results += bench.conclusion_pdf(pdf_records)
         if not bench.report(results, self.stdout.write):
             raise CommandError("A speed target was missed.")
